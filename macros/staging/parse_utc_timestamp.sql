@@ -1,0 +1,12 @@
+{#- A contract timestamp ('YYYY-MM-DD HH:MM:SS', optional '+00:00' or 'Z') as a UTC timestamp;
+    null when the text is not one (the row is then quarantined as unparseable_timestamp). -#}
+{% macro parse_utc_timestamp(column) -%}
+    {{ return(adapter.dispatch('parse_utc_timestamp', 'personas')(column)) }}
+{%- endmacro %}
+
+{% macro default__parse_utc_timestamp(column) -%}
+    case
+        when {{ personas.regex_matches(column, '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\\+00:00|Z)?$') }}
+            then {{ dbt.safe_cast('substring(' ~ column ~ ', 1, 19)', api.Column.translate_type('timestamp')) }}
+    end
+{%- endmacro %}

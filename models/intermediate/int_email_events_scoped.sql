@@ -1,0 +1,28 @@
+-- Staged email and SMS events on or before D, with the catalog's named flags.
+with
+
+stg_email_events as (
+    select * from {{ ref('stg_email_events') }}
+),
+
+final as (
+    select
+        event_id,
+        profile_id,
+        campaign_id,
+        channel,
+        event_type,
+        channel = 'email' and event_type in ('opened', 'clicked')
+        {%- if var('exclude_apple_privacy_opens') %}
+        and not (event_type = 'opened' and is_apple_privacy_open)
+        {%- endif %}
+        as is_engagement,
+        channel = 'email' and event_type = 'opened' and is_apple_privacy_open
+        as is_apple_privacy_open,
+        occurred_on,
+        occurred_at
+    from stg_email_events
+    where {{ personas.on_or_before_as_of('occurred_on') }}
+)
+
+select * from final

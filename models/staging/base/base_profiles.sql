@@ -1,0 +1,48 @@
+{%- set typed = {
+    'created_at': {'type': 'timestamp', 'parsed': 'created_at_parsed'},
+    'birth_date': {'type': 'date', 'parsed': 'birth_date_parsed'},
+} -%}
+{%- set consent_values = ['subscribed', 'unsubscribed', 'never_subscribed'] -%}
+{%- set enums = {'email_consent': consent_values, 'sms_consent': consent_values} -%}
+
+with
+
+raw_profiles as (
+    select * from {{ personas.raw_relation('raw_profiles') }} as raw_profiles
+),
+
+trimmed as (
+    select {{ personas.trimmed_columns('raw_profiles', 'raw_profiles') }}
+    from raw_profiles
+),
+
+parsed as (
+    select
+        trimmed.*,
+        {{ personas.parse_utc_timestamp('created_at') }} as created_at_parsed,
+        {{ personas.parse_date('birth_date') }} as birth_date_parsed,
+        {{ personas.copy_number('raw_profiles', ['profile_id']) }} as copy_number
+    from trimmed
+),
+
+versioned as (
+    select
+        parsed.*,
+        sum(case when copy_number = 1 then 1 else 0 end)
+            over (partition by profile_id)
+        as versions_of_key
+    from parsed
+),
+
+final as (
+    select
+        versioned.*,
+        copy_number > 1 as is_collapsed_duplicate,
+        {{ personas.first_failing_check(
+            personas.quarantine_checks('raw_profiles', typed, enums)
+            + [['versions_of_key > 1', 'conflicting_duplicate', 'profile_id']]
+        ) }}
+    from versioned
+)
+
+select * from final

@@ -1,0 +1,24 @@
+-- Every raw row of raw_orders that cannot be staged, as it was read (trimmed text), with the
+-- reason and the column that failed. Copies of an exact duplicate are collapsed, not kept here.
+with
+
+base_orders as (
+    select * from {{ ref('base_orders') }}
+),
+
+final as (
+    select
+        order_id,
+        profile_id,
+        ordered_at,
+        status,
+        currency,
+        order_total,
+        discount_total,
+        quarantine_reason,
+        quarantine_column
+    from base_orders
+    where not is_collapsed_duplicate and quarantine_reason is not null
+)
+
+select * from final

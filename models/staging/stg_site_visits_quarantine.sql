@@ -1,0 +1,25 @@
+-- Every raw row of raw_site_visits that cannot be staged, as it was read (trimmed text), with the
+-- reason and the column that failed. Copies of an exact duplicate are collapsed, not kept here.
+with
+
+base_site_visits as (
+    select * from {{ ref('base_site_visits') }}
+),
+
+final as (
+    select
+        event_id,
+        profile_id,
+        session_id,
+        event_type,
+        occurred_at,
+        product_id,
+        category,
+        value,
+        quarantine_reason,
+        quarantine_column
+    from base_site_visits
+    where not is_collapsed_duplicate and quarantine_reason is not null
+)
+
+select * from final
