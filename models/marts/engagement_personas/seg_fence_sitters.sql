@@ -1,0 +1,19 @@
+with
+
+dim_profiles as (
+    select * from {{ ref('dim_profiles') }}
+),
+
+final as (
+    select
+        {{ personas.segment_profile_columns() }},
+        recent_engagement_count,
+        last_engaged_on
+    from dim_profiles
+    where
+        not has_purchased
+        and is_frequent_engager
+        and {{ personas.consent_rule() }}
+)
+
+select * from final

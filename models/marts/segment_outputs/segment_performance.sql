@@ -1,0 +1,191 @@
+-- Per segment, its members' email messages of the last performance_days days (a message is
+-- a (profile, campaign) pair; a delivered event in the window puts it in), against Klaviyo's
+-- minimums for a healthy audience: open rate >= 10 %, unsubscribe rate < 3 %, spam rate
+-- < 0.08 %. Rates are shares of delivered messages, exact to 4 decimals; the flags compare
+-- exact integers. A delivered message converts when its profile makes a purchase at or after
+-- the delivery and at most attribution_days days (UTC days) later; a purchase counts once
+-- per segment however many messages preceded it.
+with
+
+segment_memberships as (
+    select * from {{ ref('segment_memberships') }}
+),
+
+segment_summary as (
+    select * from {{ ref('segment_summary') }}
+),
+
+int_email_events_scoped as (
+    select * from {{ ref('int_email_events_scoped') }}
+),
+
+int_purchases as (
+    select * from {{ ref('int_purchases') }}
+),
+
+window_events as (
+    select
+        profile_id,
+        -- A message is a (profile, campaign) pair; events without a campaign form one message.
+        coalesce(campaign_id, '') as campaign_id,
+        event_type,
+        is_engagement,
+        occurred_on,
+        occurred_at
+    from int_email_events_scoped
+    where
+        channel = 'email'
+        and {{ personas.in_last_days('occurred_on', var('performance_days')) }}
+),
+
+member_events as (
+    select
+        segment_memberships.segment_name,
+        window_events.profile_id,
+        window_events.campaign_id,
+        window_events.event_type,
+        window_events.is_engagement,
+        window_events.occurred_on,
+        window_events.occurred_at
+    from segment_memberships
+    inner join window_events
+        on segment_memberships.profile_id = window_events.profile_id
+),
+
+-- One row per (segment, message) with what happened to it.
+messages as (
+    select
+        segment_name,
+        profile_id,
+        campaign_id,
+        max(case when event_type = 'sent' then 1 else 0 end) as was_sent,
+        max(case when event_type = 'delivered' then 1 else 0 end) as was_delivered,
+        max(case when event_type = 'opened' and is_engagement then 1 else 0 end) as was_opened,
+        max(case when event_type = 'clicked' then 1 else 0 end) as was_clicked,
+        max(case when event_type = 'unsubscribed' then 1 else 0 end) as was_unsubscribed,
+        max(case when event_type = 'marked_as_spam' then 1 else 0 end) as was_marked_as_spam,
+        min(case when event_type = 'delivered' then occurred_at end) as delivered_at,
+        min(case when event_type = 'delivered' then occurred_on end) as delivered_on
+    from member_events
+    group by segment_name, profile_id, campaign_id
+),
+
+attributed_purchases as (
+    select
+        messages.segment_name,
+        messages.profile_id,
+        messages.campaign_id,
+        int_purchases.order_id,
+        int_purchases.order_total_cents
+    from messages
+    inner join int_purchases
+        on
+            messages.profile_id = int_purchases.profile_id
+            and int_purchases.ordered_at >= messages.delivered_at
+            and int_purchases.ordered_on <= {{ personas.days_after('messages.delivered_on', var('attribution_days')) }}
+    where messages.was_delivered = 1
+),
+
+converted_messages as (
+    select distinct
+        segment_name,
+        profile_id,
+        campaign_id
+    from attributed_purchases
+),
+
+attributed_revenue as (
+    select
+        segment_name,
+        sum(order_total_cents) as attributed_revenue_cents
+    from (
+        select distinct
+            segment_name,
+            order_id,
+            order_total_cents
+        from attributed_purchases
+    ) as distinct_purchases
+    group by segment_name
+),
+
+message_totals as (
+    select
+        messages.segment_name,
+        sum(messages.was_sent) as messages_sent,
+        sum(messages.was_delivered) as messages_delivered,
+        sum(messages.was_delivered * messages.was_opened) as unique_opens,
+        sum(messages.was_delivered * messages.was_clicked) as unique_clicks,
+        sum(messages.was_delivered * messages.was_unsubscribed) as unsubscribes,
+        sum(messages.was_delivered * messages.was_marked_as_spam) as spam_complaints,
+        sum(case when converted_messages.profile_id is not null then 1 else 0 end)
+        as converted_messages,
+        count(distinct case when messages.was_delivered = 1 then messages.profile_id end)
+        as recipients
+    from messages
+    left join converted_messages
+        on
+            messages.segment_name = converted_messages.segment_name
+            and messages.profile_id = converted_messages.profile_id
+            and messages.campaign_id = converted_messages.campaign_id
+    group by messages.segment_name
+),
+
+totals as (
+    select
+        segment_summary.segment_name,
+        segment_summary.members,
+        coalesce(message_totals.messages_sent, 0) as messages_sent,
+        coalesce(message_totals.messages_delivered, 0) as messages_delivered,
+        coalesce(message_totals.recipients, 0) as recipients,
+        coalesce(message_totals.unique_opens, 0) as unique_opens,
+        coalesce(message_totals.unique_clicks, 0) as unique_clicks,
+        coalesce(message_totals.unsubscribes, 0) as unsubscribes,
+        coalesce(message_totals.spam_complaints, 0) as spam_complaints,
+        coalesce(message_totals.converted_messages, 0) as converted_messages,
+        coalesce(attributed_revenue.attributed_revenue_cents, 0) as attributed_revenue_cents
+    from segment_summary
+    left join message_totals
+        on segment_summary.segment_name = message_totals.segment_name
+    left join attributed_revenue
+        on segment_summary.segment_name = attributed_revenue.segment_name
+),
+
+final as (
+    select
+        segment_name,
+        members,
+        messages_sent,
+        messages_delivered,
+        recipients,
+        unique_opens,
+        unique_clicks,
+        unsubscribes,
+        spam_complaints,
+        converted_messages,
+        {{ personas.exact_ratio('messages_delivered', 'messages_sent') }} as deliverability_rate,
+        {{ personas.exact_ratio('unique_opens', 'messages_delivered') }} as open_rate,
+        {{ personas.exact_ratio('unique_clicks', 'messages_delivered') }} as click_rate,
+        {{ personas.exact_ratio('unsubscribes', 'messages_delivered') }} as unsubscribe_rate,
+        {{ personas.exact_ratio('spam_complaints', 'messages_delivered', scale=6) }} as spam_rate,
+        {{ personas.exact_ratio('converted_messages', 'messages_delivered') }} as conversion_rate,
+        {{ personas.cents_to_money('attributed_revenue_cents') }} as attributed_revenue,
+        case
+            when recipients > 0
+                then {{ personas.cents_to_money(personas.mean_cents_rounded('attributed_revenue_cents', 'recipients')) }}
+        end as revenue_per_recipient,
+        case when messages_delivered > 0 then 10 * unique_opens >= messages_delivered end
+        as meets_open_rate_minimum,
+        case when messages_delivered > 0 then 100 * unsubscribes < 3 * messages_delivered end
+        as meets_unsubscribe_rate_maximum,
+        case when messages_delivered > 0 then 10000 * spam_complaints < 8 * messages_delivered end
+        as meets_spam_rate_maximum,
+        messages_delivered > 0
+        and not (
+            10 * unique_opens >= messages_delivered
+            and 100 * unsubscribes < 3 * messages_delivered
+            and 10000 * spam_complaints < 8 * messages_delivered
+        ) as is_below_klaviyo_minimum
+    from totals
+)
+
+select * from final
