@@ -6,6 +6,6 @@
 {% macro default__parse_date(column) -%}
     case
         when {{ personas.regex_matches(column, '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') }}
-            then {{ dbt.safe_cast(column, 'date') }}
+            then {{ personas.try_cast(column, 'date') }}
     end
 {%- endmacro %}

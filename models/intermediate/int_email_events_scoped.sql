@@ -16,9 +16,9 @@ final as (
         {%- if var('exclude_apple_privacy_opens') %}
         and not (event_type = 'opened' and is_apple_privacy_open)
         {%- endif %}
-        as is_engagement,
+            as is_engagement,
         channel = 'email' and event_type = 'opened' and is_apple_privacy_open
-        as is_apple_privacy_open,
+            as is_apple_privacy_open,
         occurred_on,
         occurred_at
     from stg_email_events

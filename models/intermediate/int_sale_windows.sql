@@ -22,7 +22,8 @@ started_sales as (
 ),
 
 current_sale as (
-    select * from started_sales where recency_rank = 1
+    select * from started_sales
+    where recency_rank = 1
 ),
 
 earlier_editions as (

@@ -15,7 +15,7 @@ final as (
         category,
         value,
         event_type in ('viewed_product', 'added_to_cart', 'started_checkout')
-        as is_product_interest,
+            as is_product_interest,
         occurred_on,
         occurred_at
     from stg_site_visits

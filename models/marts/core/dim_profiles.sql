@@ -32,6 +32,7 @@ final as (
         coalesce(fct_rfm.recent_purchase_count, 0) as recent_purchase_count,
         coalesce(fct_rfm.total_revenue, 0) as total_revenue,
         fct_rfm.average_order_value,
+        fct_rfm.high_value_threshold,
         fct_rfm.days_since_last_purchase,
         fct_rfm.rfm_frequency,
         fct_rfm.rfm_monetary,

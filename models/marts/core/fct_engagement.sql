@@ -19,31 +19,49 @@ email_per_profile as (
     select
         profile_id,
         {{ personas.count_in_window('is_engagement', personas.in_last_days('occurred_on', 30)) }}
-        as engagements_last_30_days,
+            as engagements_last_30_days,
         {{ personas.count_in_window('is_engagement', personas.in_last_days('occurred_on', 60)) }}
-        as engagements_last_60_days,
+            as engagements_last_60_days,
         {{ personas.count_in_window('is_engagement', personas.in_last_days('occurred_on', 90)) }}
-        as engagements_last_90_days,
-        {{ personas.count_in_window('is_engagement', personas.in_last_months('occurred_on', var('recent_engagement_months'))) }}
-        as recent_engagement_count,
-        {{ personas.count_in_window('is_engagement',
-            '(occurred_on <= ' ~ personas.months_before(personas.as_of_date(), var('recent_engagement_months')) ~ ')') }}
-        as engagements_before_recent_window,
-        {{ personas.count_in_window('is_engagement', personas.in_last_months('occurred_on', var('dead_weight_months'))) }}
-        as engagements_in_dead_weight_window,
-        {{ personas.count_in_window("channel = 'email' and event_type = 'clicked'", personas.in_last_days('occurred_on', var('espresso_days'))) }}
-        as clicks_in_espresso_window,
-        {{ personas.count_in_window('is_apple_privacy_open', personas.in_last_months('occurred_on', var('recent_engagement_months'))) }}
-        as recent_apple_privacy_opens,
-        {{ personas.count_in_window("channel = 'email' and event_type = 'delivered'", personas.in_last_days('occurred_on', var('pressure_window_days'))) }}
-        as emails_delivered_in_pressure_window,
-        coalesce(sum(case when is_engagement then 1 else 0 end), 0) as total_engagements,
-        coalesce(sum(case when is_apple_privacy_open then 1 else 0 end), 0) as total_apple_privacy_opens,
+            as engagements_last_90_days,
+        {{ personas.count_in_window(
+            'is_engagement',
+            personas.in_last_months('occurred_on', var('recent_engagement_months'))
+        ) }}
+            as recent_engagement_count,
+        {{ personas.count_in_window(
+            'is_engagement',
+            '(occurred_on <= '
+            ~ personas.months_before(personas.as_of_date(), var('recent_engagement_months')) ~ ')'
+        ) }}
+            as engagements_before_recent_window,
+        {{ personas.count_in_window(
+            'is_engagement',
+            personas.in_last_months('occurred_on', var('dead_weight_months'))
+        ) }}
+            as engagements_in_dead_weight_window,
+        {{ personas.count_in_window(
+            "channel = 'email' and event_type = 'clicked'",
+            personas.in_last_days('occurred_on', var('espresso_days'))
+        ) }}
+            as clicks_in_espresso_window,
+        {{ personas.count_in_window(
+            'is_apple_privacy_open',
+            personas.in_last_months('occurred_on', var('recent_engagement_months'))
+        ) }}
+            as recent_apple_privacy_opens,
+        {{ personas.count_in_window(
+            "channel = 'email' and event_type = 'delivered'",
+            personas.in_last_days('occurred_on', var('pressure_window_days'))
+        ) }}
+            as emails_delivered_in_pressure_window,
+        {{ personas.count_in_window('is_engagement', 'true') }} as total_engagements,
+        {{ personas.count_in_window('is_apple_privacy_open', 'true') }} as total_apple_privacy_opens,
         max(case when channel = 'email' and event_type = 'unsubscribed' then 1 else 0 end) = 1
-        as has_ever_unsubscribed,
+            as has_ever_unsubscribed,
         max(case when is_engagement then occurred_on end) as last_engaged_on,
         min(case when channel = 'email' and event_type = 'subscribed' then occurred_on end)
-        as first_subscribed_on
+            as first_subscribed_on
     from int_email_events_scoped
     group by profile_id
 ),
@@ -51,12 +69,19 @@ email_per_profile as (
 site_per_profile as (
     select
         profile_id,
-        count(distinct case when {{ personas.in_last_days('occurred_on', var('site_intent_days')) }} then session_id end)
-        as sessions_in_intent_window,
-        {{ personas.count_in_window('is_product_interest', personas.in_last_months('occurred_on', var('recent_engagement_months'))) }}
-        as recent_product_interest_events,
-        {{ personas.count_in_window("event_type = 'clicked_recommendation'", personas.in_last_days('occurred_on', var('site_intent_days'))) }}
-        as recommendation_clicks_in_intent_window,
+        count(distinct case
+            when {{ personas.in_last_days('occurred_on', var('site_intent_days')) }} then session_id
+        end) as sessions_in_intent_window,
+        {{ personas.count_in_window(
+            'is_product_interest',
+            personas.in_last_months('occurred_on', var('recent_engagement_months'))
+        ) }}
+            as recent_product_interest_events,
+        {{ personas.count_in_window(
+            "event_type = 'clicked_recommendation'",
+            personas.in_last_days('occurred_on', var('site_intent_days'))
+        ) }}
+            as recommendation_clicks_in_intent_window,
         max(occurred_at) as last_site_visit_at
     from int_site_visits_scoped
     group by profile_id
@@ -70,22 +95,22 @@ final as (
         coalesce(email_per_profile.engagements_last_90_days, 0) as engagements_last_90_days,
         coalesce(email_per_profile.recent_engagement_count, 0) as recent_engagement_count,
         coalesce(email_per_profile.engagements_before_recent_window, 0)
-        as engagements_before_recent_window,
+            as engagements_before_recent_window,
         coalesce(email_per_profile.engagements_in_dead_weight_window, 0)
-        as engagements_in_dead_weight_window,
+            as engagements_in_dead_weight_window,
         coalesce(email_per_profile.total_engagements, 0) as total_engagements,
         coalesce(email_per_profile.clicks_in_espresso_window, 0) as clicks_in_espresso_window,
         coalesce(email_per_profile.recent_apple_privacy_opens, 0) as recent_apple_privacy_opens,
         coalesce(email_per_profile.total_apple_privacy_opens, 0) as total_apple_privacy_opens,
         coalesce(email_per_profile.emails_delivered_in_pressure_window, 0)
-        as emails_delivered_in_pressure_window,
+            as emails_delivered_in_pressure_window,
         coalesce(site_per_profile.sessions_in_intent_window, 0) as sessions_in_intent_window,
         coalesce(site_per_profile.recent_product_interest_events, 0)
-        as recent_product_interest_events,
+            as recent_product_interest_events,
         coalesce(site_per_profile.recommendation_clicks_in_intent_window, 0)
-        as recommendation_clicks_in_intent_window,
+            as recommendation_clicks_in_intent_window,
         coalesce(email_per_profile.recent_engagement_count, 0) >= {{ var('frequent_engagement_count') }}
-        as is_frequent_engager,
+            as is_frequent_engager,
         coalesce(email_per_profile.has_ever_unsubscribed, false) as has_ever_unsubscribed,
         email_per_profile.last_engaged_on,
         email_per_profile.first_subscribed_on,

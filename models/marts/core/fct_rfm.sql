@@ -19,10 +19,10 @@ purchases_per_profile as (
         profile_id,
         count(*) as purchase_count,
         {{ personas.count_in_window('true', personas.in_last_months('ordered_on', var('recent_purchase_months'))) }}
-        as recent_purchase_count,
+            as recent_purchase_count,
         sum(order_total_cents) as revenue_cents,
         {{ personas.count_in_window('true', personas.in_last_months('ordered_on', var('rfm_lookback_months'))) }}
-        as rfm_purchase_count,
+            as rfm_purchase_count,
         sum(
             case
                 when {{ personas.in_last_months('ordered_on', var('rfm_lookback_months')) }}
@@ -89,10 +89,10 @@ final as (
         {{ personas.cents_to_money('purchases_per_profile.revenue_cents') }} as total_revenue,
         {{ personas.cents_to_money(personas.mean_cents_rounded(
             'purchases_per_profile.revenue_cents', 'purchases_per_profile.purchase_count')) }}
-        as average_order_value,
+            as average_order_value,
         int_high_value_threshold.high_value_threshold,
         {{ dbt.datediff('purchases_per_profile.last_purchase_on', personas.as_of_date(), 'day') }}
-        as days_since_last_purchase,
+            as days_since_last_purchase,
         case
             when rfm_coded.profile_id is not null then purchases_per_profile.rfm_purchase_count
         end as rfm_frequency,
@@ -101,13 +101,13 @@ final as (
         rfm_coded.frequency_score,
         rfm_coded.monetary_score,
         {{ personas.in_last_months('purchases_per_profile.last_purchase_on', var('recent_purchase_months')) }}
-        as is_recent_buyer,
+            as is_recent_buyer,
         {{ personas.between_months_ago(
             'purchases_per_profile.last_purchase_on',
             var('recent_purchase_months'), var('lapsed_purchase_months')) }}
-        as is_lapsed_buyer,
+            as is_lapsed_buyer,
         purchases_per_profile.purchase_count >= {{ var('frequent_purchase_count') }}
-        as is_frequent_buyer,
+            as is_frequent_buyer,
         coalesce(
             {{ personas.cents_to_money(personas.mean_cents_rounded(
                 'purchases_per_profile.revenue_cents', 'purchases_per_profile.purchase_count')) }}

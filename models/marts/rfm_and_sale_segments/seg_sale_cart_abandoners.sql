@@ -19,7 +19,8 @@ int_sale_windows as (
 ),
 
 current_sale as (
-    select * from int_sale_windows where sale_role = 'current'
+    select * from int_sale_windows
+    where sale_role = 'current'
 ),
 
 sale_carts as (

@@ -58,7 +58,8 @@ messages as (
         segment_name,
         profile_id,
         campaign_id,
-        max(case when event_type = 'sent' then 1 else 0 end) as was_sent,
+        -- A delivered or bounced message was sent, even if its sent event is missing.
+        max(case when event_type in ('sent', 'delivered', 'bounced') then 1 else 0 end) as was_sent,
         max(case when event_type = 'delivered' then 1 else 0 end) as was_delivered,
         max(case when event_type = 'opened' and is_engagement then 1 else 0 end) as was_opened,
         max(case when event_type = 'clicked' then 1 else 0 end) as was_clicked,
@@ -81,7 +82,7 @@ attributed_purchases as (
     inner join int_purchases
         on
             messages.profile_id = int_purchases.profile_id
-            and int_purchases.ordered_at >= messages.delivered_at
+            and messages.delivered_at <= int_purchases.ordered_at
             and int_purchases.ordered_on <= {{ personas.days_after('messages.delivered_on', var('attribution_days')) }}
     where messages.was_delivered = 1
 ),
@@ -118,9 +119,9 @@ message_totals as (
         sum(messages.was_delivered * messages.was_unsubscribed) as unsubscribes,
         sum(messages.was_delivered * messages.was_marked_as_spam) as spam_complaints,
         sum(case when converted_messages.profile_id is not null then 1 else 0 end)
-        as converted_messages,
+            as converted_messages,
         count(distinct case when messages.was_delivered = 1 then messages.profile_id end)
-        as recipients
+            as recipients
     from messages
     left join converted_messages
         on
@@ -171,14 +172,15 @@ final as (
         {{ personas.cents_to_money('attributed_revenue_cents') }} as attributed_revenue,
         case
             when recipients > 0
-                then {{ personas.cents_to_money(personas.mean_cents_rounded('attributed_revenue_cents', 'recipients')) }}
+                then
+                    {{ personas.cents_to_money(personas.mean_cents_rounded('attributed_revenue_cents', 'recipients')) }}
         end as revenue_per_recipient,
         case when messages_delivered > 0 then 10 * unique_opens >= messages_delivered end
-        as meets_open_rate_minimum,
+            as meets_open_rate_minimum,
         case when messages_delivered > 0 then 100 * unsubscribes < 3 * messages_delivered end
-        as meets_unsubscribe_rate_maximum,
+            as meets_unsubscribe_rate_maximum,
         case when messages_delivered > 0 then 10000 * spam_complaints < 8 * messages_delivered end
-        as meets_spam_rate_maximum,
+            as meets_spam_rate_maximum,
         messages_delivered > 0
         and not (
             10 * unique_opens >= messages_delivered

@@ -13,7 +13,9 @@ dim_profiles as (
 
 segments as (
     {%- for segment in personas.segment_models() %}
-    select '{{ segment[4:] }}' as segment_name, '{{ segment }}' as mart_name
+    select
+        '{{ segment[4:] }}' as segment_name,
+        '{{ segment }}' as mart_name
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
@@ -39,7 +41,7 @@ final as (
         coalesce(members_per_segment.members, 0) as members,
         consented_profiles.consented_profiles,
         {{ personas.exact_ratio('coalesce(members_per_segment.members, 0)', 'consented_profiles.consented_profiles') }}
-        as share_of_consented_profiles
+            as share_of_consented_profiles
     from segments
     cross join consented_profiles
     left join members_per_segment

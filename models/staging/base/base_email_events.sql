@@ -35,9 +35,11 @@ parsed as (
 versioned as (
     select
         parsed.*,
-        sum(case when copy_number = 1 then 1 else 0 end)
-            over (partition by event_id)
-        as versions_of_key
+        cast(
+            sum(case when copy_number = 1 then 1 else 0 end)
+                over (partition by event_id)
+            as {{ dbt.type_bigint() }}
+        ) as versions_of_key
     from parsed
 ),
 

@@ -1,0 +1,94 @@
+# Personas: the everyday commands. `make demo` to build and look at the marts,
+# `make test` before every push (CI runs exactly that, through .ci/run).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+# Tools come from the project's venv, which `make demo`, `make test` and `make setup` create
+# when it is missing. Evaluated when a recipe runs, after the venv exists.
+BIN = $(if $(wildcard $(VENV)/bin/dbt),$(VENV)/bin/,)
+DBT = $(BIN)dbt
+SQLFLUFF = $(BIN)sqlfluff
+RUFF = $(BIN)ruff
+PYTEST = $(BIN)pytest
+
+# The demo warehouse (`make demo`); BI tools read a copy of it, never the file a build holds.
+DEMO_DB ?= personas.duckdb
+
+# The steps of `make test`, in order.
+TEST_STEPS := lint-python lint-sql dbt-test pytest
+
+.PHONY: help setup demo test $(TEST_STEPS) lint clean
+
+help:
+	@echo "make setup        create $(VENV) and install requirements.txt"
+	@echo "make demo         load the demo seeds and build everything into $(DEMO_DB)"
+	@echo "make test         the test suite, in order: $(TEST_STEPS)"
+	@echo "make lint         lint-python and lint-sql only"
+	@echo "make lint-python  ruff check scripts tests"
+	@echo "make lint-sql     sqlfluff lint models (compiles every model: about half a minute)"
+	@echo "make dbt-test     dbt build of the demo (every data test and unit test) into a throw-away DuckDB"
+	@echo "make pytest       pytest tests/python (builds its own fixtures)"
+	@echo "make clean        remove dbt's target/ and logs/"
+
+setup: $(VENV)/bin/dbt
+
+# The venv is made (or brought up to date) whenever requirements.txt is newer than it, so
+# `make demo` and `make test` work on a fresh machine with nothing else run first.
+$(VENV)/bin/dbt: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+demo: $(VENV)/bin/dbt
+	PERSONAS_DUCKDB_PATH=$(DEMO_DB) $(DBT) seed --full-refresh
+	PERSONAS_DUCKDB_PATH=$(DEMO_DB) $(DBT) build --exclude resource_type:seed
+
+# Every step runs even when an earlier one failed, so that one run reports everything; the
+# timings and a summary close the output, and the exit status is non-zero if any step failed.
+test: $(VENV)/bin/dbt
+	@failed=0; summary=""; \
+	for step in $(TEST_STEPS); do \
+		echo ""; echo "==> make $$step"; \
+		start=$$(date +%s); \
+		if $(MAKE) --no-print-directory $$step; then status=passed; else status=FAILED; failed=$$((failed + 1)); fi; \
+		seconds=$$(( $$(date +%s) - start )); \
+		echo "<== make $$step: $$status in $${seconds}s"; \
+		summary+=$$(printf '  %-12s %-7s %5ss' "$$step" "$$status" "$$seconds")$$'\n'; \
+	done; \
+	echo ""; echo "make test: every step"; printf '%s' "$$summary"; \
+	test $$failed -eq 0
+
+lint: lint-python lint-sql
+
+lint-python:
+	$(RUFF) check scripts tests
+
+# Run from the project root: .sqlfluff's dbt templater and its raw_data_path are relative to it.
+# sqlfluff only warns about (and exits 0 on) a model that dbt cannot compile: that fails here.
+lint-sql:
+	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
+	echo "$(SQLFLUFF) lint models"; \
+	$(SQLFLUFF) lint models 2>&1 | tee "$$log"; status=$${PIPESTATUS[0]}; \
+	if grep -q "dbt raised a fatal exception" "$$log"; then \
+		echo "lint-sql: a model did not compile, so it was not linted (see 'Skipped file' above)"; status=1; \
+	fi; \
+	exit $$status
+
+# The demo seeds, every model, data test and unit test, in a DuckDB file that is thrown away:
+# independent of `make demo` and of whatever personas.duckdb holds.
+dbt-test:
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/personas-test.XXXXXX"); \
+	trap 'rm -rf "$$tmp"' EXIT; \
+	echo "dbt build into $$tmp/personas.duckdb"; \
+	PERSONAS_DUCKDB_PATH="$$tmp/personas.duckdb" PERSONAS_TEMP_DIRECTORY="$$tmp/duckdb_tmp" \
+		$(DBT) build --target-path "$$tmp/target" --log-path "$$tmp/logs"
+
+pytest:
+	$(PYTEST) tests/python -q
+
+clean:
+	rm -rf target logs .duckdb_tmp

@@ -1,0 +1,391 @@
+"""pytest glue: build the dbt project into a throw-away DuckDB file and read it back.
+
+A build is one `dbt build` subprocess with its own DuckDB file, --target-path and --log-path
+under pytest's temporary directory, so tests never touch personas.duckdb or target/ and can
+run next to a developer's own dbt session. Raw data comes from a folder of hand-written CSV
+files (tests/python/fixtures/<name>/raw_profiles.csv, ..., sales_periods.csv) read through the
+project's `raw_data_path` var; only the `rfm_segments` seed is still loaded as a seed.
+
+A build takes 15-30 s (most of it dbt parsing the project, which no build can share with
+another that has different vars), so builds are shared and started early: the session
+fixture `dbt_build` makes one build per (fixture folder, vars, selection), and the builds a
+module announces with `declare_build` run two at a time from the first test on.
+
+    PINNED = declare_build("end_to_end", vars={"as_of_date": "2026-05-31"})
+
+    def test_something(dbt_build):
+        build = dbt_build(PINNED).check()  # or .check(models=["fct_rfm"]): only these built
+        rows = build.query("select profile_id from marts.fct_rfm")
+
+`run_dbt` runs any other dbt command (e.g. `docs generate`) in a build's folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+
+# Seeds that var raw_data_path replaces with files of the fixture folder. rfm_segments is
+# reference data, not raw input: it stays a seed.
+RAW_SEEDS = (
+    "raw_profiles",
+    "raw_orders",
+    "raw_order_lines",
+    "raw_email_events",
+    "raw_site_visits",
+    "sales_periods",
+)
+
+# Every build made in this session, for the timing summary at the end of the run.
+_BUILD_LOG: list[tuple[str, float, int]] = []
+
+
+def dbt_executable() -> str:
+    """The dbt of the running interpreter's environment (a venv), else the one on PATH."""
+    beside_python = Path(sys.executable).parent / "dbt"
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("dbt")
+    if found is None:
+        raise RuntimeError("dbt is not installed: run `make setup` (or pip install -r requirements.txt)")
+    return found
+
+
+@dataclass
+class DbtRun:
+    """The outcome of one dbt command run against its own DuckDB file (under workdir)."""
+
+    label: str
+    command: list[str]
+    vars: dict[str, Any]
+    returncode: int
+    output: str
+    workdir: Path
+    seconds: float
+    _connection: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
+
+    @property
+    def database(self) -> Path:
+        return self.workdir / "personas.duckdb"
+
+    @property
+    def target_path(self) -> Path:
+        return self.workdir / "target"
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def error_summary(self, max_lines: int = 60) -> str:
+        """The part of dbt's output that explains a failure (its closing summary)."""
+        lines = self.output.splitlines()
+        for index, line in enumerate(lines):
+            if "Completed with" in line or "Encountered an error" in line:
+                return "\n".join(lines[index : index + max_lines])
+        return "\n".join(lines[-max_lines:])
+
+    def node_statuses(self) -> dict[str, str]:
+        """{node name: status} of this command's run_results.json (empty if dbt stopped early)."""
+        results_file = self.target_path / "run_results.json"
+        if not results_file.exists():
+            return {}
+        results = json.loads(results_file.read_text())
+        return {
+            result["unique_id"].split(".")[-1]: result["status"]
+            for result in results.get("results", [])
+        }
+
+    def check(self, models: Sequence[str] | None = None) -> DbtRun:
+        """Raise, with dbt's own explanation, unless the command succeeded.
+
+        models: only these models must have been built; failures elsewhere (another team's
+        model that is still being written) are tolerated. None: everything must succeed.
+        """
+        if models is None:
+            if not self.ok:
+                raise AssertionError(
+                    f"dbt failed ({self.label}, exit {self.returncode}): {' '.join(self.command)}\n"
+                    f"{self.error_summary()}"
+                )
+            return self
+        statuses = self.node_statuses()
+        not_built = {name: statuses.get(name, "not run") for name in models}
+        not_built = {name: status for name, status in not_built.items() if status != "success"}
+        if not_built:
+            raise AssertionError(
+                f"dbt did not build {not_built} ({self.label}): {' '.join(self.command)}\n"
+                f"{self.error_summary()}"
+            )
+        return self
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A new read-only connection to the built database (the caller closes it)."""
+        return duckdb.connect(str(self.database), read_only=True)
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """One shared read-only connection, closed at the end of the session."""
+        if self._connection is None:
+            self._connection = self.connect()
+        return self._connection
+
+    def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.connection.execute(sql, parameters or []).fetchall()
+
+    def query_dicts(self, sql: str, parameters: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        cursor = self.connection.execute(sql, parameters or [])
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def run_dbt(
+    args: Sequence[str],
+    *,
+    workdir: Path,
+    vars: Mapping[str, Any] | None = None,
+    label: str = "",
+    timeout: float = 900,
+) -> DbtRun:
+    """Run `dbt <args>` on the project with everything it writes kept under `workdir`.
+
+    The DuckDB file is workdir/personas.duckdb (env PERSONAS_DUCKDB_PATH), the target path
+    workdir/target and the logs workdir/logs. Returns the outcome; never raises on a dbt error.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    command = [
+        dbt_executable(),
+        *args,
+        "--project-dir", str(PROJECT_DIR),
+        "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(workdir / "target"),
+        "--log-path", str(workdir / "logs"),
+        "--no-use-colors",
+    ]
+    if vars:
+        command += ["--vars", json.dumps(dict(vars), sort_keys=True)]
+    env = dict(os.environ)
+    env.update(
+        {
+            "PERSONAS_TARGET": "duckdb",
+            "PERSONAS_DUCKDB_PATH": str(workdir / "personas.duckdb"),
+            "PERSONAS_TEMP_DIRECTORY": str(workdir / "duckdb_tmp"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
+    # Two builds run at once on small fixtures: a smaller cap than a real build's 8GB.
+    env.setdefault("PERSONAS_MEMORY_LIMIT", "4GB")
+    # The caller's own dbt settings must not leak in (the flags above win, but be explicit).
+    for name in ("DBT_TARGET_PATH", "DBT_LOG_PATH", "DBT_PROFILES_DIR", "DBT_PROJECT_DIR"):
+        env.pop(name, None)
+    started = time.monotonic()
+    completed = subprocess.run(
+        command,
+        cwd=PROJECT_DIR,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    _BUILD_LOG.append((label or " ".join(args[:1]), seconds, completed.returncode))
+    return DbtRun(
+        label=label,
+        command=command,
+        vars=dict(vars or {}),
+        returncode=completed.returncode,
+        output=completed.stdout,
+        workdir=workdir,
+        seconds=seconds,
+    )
+
+
+def build_project(
+    workdir: Path,
+    *,
+    raw_data_path: Path | None = None,
+    vars: Mapping[str, Any] | None = None,
+    select: Sequence[str] = (),
+    data_tests: bool = False,
+    label: str = "",
+) -> DbtRun:
+    """`dbt build` the project into workdir/personas.duckdb.
+
+    raw_data_path: a folder of raw CSV (or Parquet) files, one per contract entity; None
+    builds the shipped demo seeds. select: dbt selectors (default: the whole project).
+    data_tests: also run the data tests (unit tests never run here: they do not depend on the
+    data and `make test` runs them); off by default so that a test of someone else's model
+    cannot skip the models a Python test reads.
+    """
+    all_vars = dict(vars or {})
+    args = ["build"]
+    excluded_types = ["unit_test"] if data_tests else ["unit_test", "test"]
+    for resource_type in excluded_types:
+        args += ["--exclude-resource-type", resource_type]
+    if select:
+        # Only tests whose parents are all built: a partial build must not test what it skipped.
+        args += ["--select", *select, "--indirect-selection", "buildable"]
+    if raw_data_path is not None:
+        all_vars["raw_data_path"] = str(raw_data_path)
+        # The raw seeds are not read (raw_input() reads the files): do not load them.
+        args += ["--exclude", *RAW_SEEDS]
+    return run_dbt(args, workdir=workdir, vars=all_vars, label=label or "build")
+
+
+def raw_data_folder(name: str) -> Path:
+    """The fixture folder tests/python/fixtures/<name> (raw CSV files named after the contract)."""
+    folder = FIXTURES_DIR / name
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no fixture folder {folder}")
+    return folder
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:80].strip("_") or "build"
+
+
+@dataclass(frozen=True)
+class BuildSpec:
+    """What to build: a fixture folder (None: the demo seeds), vars, dbt selectors."""
+
+    fixture: str | None
+    vars_json: str = "{}"
+    select: tuple[str, ...] = ()
+    data_tests: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        fixture: str | None,
+        vars: Mapping[str, Any] | None = None,
+        select: Sequence[str] = (),
+        data_tests: bool = False,
+    ) -> BuildSpec:
+        return cls(fixture, json.dumps(dict(vars or {}), sort_keys=True, default=str), tuple(select), data_tests)
+
+    @property
+    def vars(self) -> dict[str, Any]:
+        return json.loads(self.vars_json)
+
+    @property
+    def label(self) -> str:
+        label = f"build {self.fixture or 'demo'} vars={self.vars_json}"
+        return label + (f" select={' '.join(self.select)}" if self.select else "")
+
+
+# Builds the test modules announce at import time (declare_build): they all start, a few at a
+# time, as soon as the first test asks for a build, so that dbt's parsing (most of a build's
+# time, single-threaded) runs on both cores instead of one build after the other.
+_DECLARED: list[BuildSpec] = []
+PARALLEL_BUILDS = max(1, int(os.environ.get("PERSONAS_TEST_PARALLEL_BUILDS", "2")))
+
+
+def declare_build(
+    fixture: str | None,
+    *,
+    vars: Mapping[str, Any] | None = None,
+    select: Sequence[str] = (),
+    data_tests: bool = False,
+) -> BuildSpec:
+    """Announce (at module level) a build that tests will ask dbt_build for, to start it early."""
+    spec = BuildSpec.of(fixture, vars, select, data_tests)
+    if spec not in _DECLARED:
+        _DECLARED.append(spec)
+    return spec
+
+
+BuildFactory = Callable[..., DbtRun]
+
+# The hand-written fixture of test_end_to_end_facts.py (the arithmetic is in that file).
+END_TO_END = "end_to_end"
+# The whole project on that fixture with the default vars (as_of_date unset): the as-of-date
+# default test and the docs-vs-relations test share it.
+FULL_END_TO_END = declare_build(END_TO_END)
+
+
+@pytest.fixture(scope="session")
+def dbt_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuildFactory]:
+    """Factory of shared builds: dbt_build(fixture, vars=..., select=...) -> DbtRun.
+
+    fixture: a folder name under tests/python/fixtures, or None for the demo seeds. The same
+    arguments return the same build (built once per session; builds announced with
+    declare_build are already running). The build is not checked: call .check() (everything
+    succeeded) or .check(models=[...]) (these were built).
+    """
+    futures: dict[BuildSpec, Future[DbtRun]] = {}
+    executor = ThreadPoolExecutor(max_workers=PARALLEL_BUILDS, thread_name_prefix="dbt-build")
+
+    def submit(spec: BuildSpec) -> Future[DbtRun]:
+        if spec not in futures:
+            workdir = tmp_path_factory.mktemp(_slug(f"build_{spec.fixture or 'demo'}"))
+            futures[spec] = executor.submit(
+                build_project,
+                workdir,
+                raw_data_path=raw_data_folder(spec.fixture) if spec.fixture else None,
+                vars=spec.vars,
+                select=spec.select,
+                data_tests=spec.data_tests,
+                label=spec.label,
+            )
+        return futures[spec]
+
+    for declared in _DECLARED:
+        submit(declared)
+
+    def factory(
+        fixture: str | None | BuildSpec,
+        *,
+        vars: Mapping[str, Any] | None = None,
+        select: Sequence[str] = (),
+        data_tests: bool = False,
+    ) -> DbtRun:
+        spec = fixture if isinstance(fixture, BuildSpec) else BuildSpec.of(fixture, vars, select, data_tests)
+        return submit(spec).result()
+
+    yield factory
+    executor.shutdown(wait=True, cancel_futures=True)
+    for future in futures.values():
+        if future.done() and not future.cancelled() and future.exception() is None:
+            future.result().close()
+
+
+@pytest.fixture(scope="session")
+def full_fixture_build(dbt_build: BuildFactory) -> DbtRun:
+    """The whole project built on the end_to_end fixture with the default vars. Not checked:
+    a model of another team may fail on this data; check the models a test needs."""
+    return dbt_build(FULL_END_TO_END)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How long each dbt command took: the python suite's budget is a few minutes."""
+    if not _BUILD_LOG:
+        return
+    terminalreporter.section("dbt commands")
+    for label, seconds, returncode in _BUILD_LOG:
+        status = "ok" if returncode == 0 else f"exit {returncode}"
+        terminalreporter.write_line(f"{seconds:6.1f}s  {status:8}  {label}")
+    total = sum(seconds for _, seconds, _ in _BUILD_LOG)
+    terminalreporter.write_line(f"{total:6.1f}s  total")
