@@ -21,7 +21,7 @@ DEMO_DB ?= personas.duckdb
 # The steps of `make test`, in order.
 TEST_STEPS := lint-python lint-sql dbt-test pytest
 
-.PHONY: help setup demo test $(TEST_STEPS) lint clean
+.PHONY: help setup demo test $(TEST_STEPS) lint clean bench
 
 help:
 	@echo "make setup        create $(VENV) and install requirements.txt"
@@ -32,6 +32,7 @@ help:
 	@echo "make lint-sql     sqlfluff lint models (compiles every model: about half a minute)"
 	@echo "make dbt-test     dbt build of the demo (every data test and unit test) into a throw-away DuckDB"
 	@echo "make pytest       pytest tests/python (builds its own fixtures)"
+	@echo "make bench SCALE=N  generate N profiles, time a full build and an incremental day"
 	@echo "make clean        remove dbt's target/ and logs/"
 
 setup: $(VENV)/bin/dbt
@@ -84,11 +85,18 @@ dbt-test:
 	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/personas-test.XXXXXX"); \
 	trap 'rm -rf "$$tmp"' EXIT; \
 	echo "dbt build into $$tmp/personas.duckdb"; \
-	PERSONAS_DUCKDB_PATH="$$tmp/personas.duckdb" PERSONAS_TEMP_DIRECTORY="$$tmp/duckdb_tmp" \
+	PERSONAS_DUCKDB_PATH="$$tmp/personas.duckdb" \
 		$(DBT) build --target-path "$$tmp/target" --log-path "$$tmp/logs"
 
 pytest:
 	$(PYTEST) tests/python -q
 
 clean:
-	rm -rf target logs .duckdb_tmp
+	rm -rf target logs
+
+# Generate a shop of SCALE profiles (kept under bench/data/), time a full build and one
+# incremental day, print wall time, peak memory and rows per second per layer, and write
+# them to bench/out/bench-SCALE.md. Example: make bench SCALE=1000000
+SCALE ?= 100000
+bench: $(VENV)/bin/dbt
+	$(BIN)python scripts/bench.py --profiles $(SCALE)

@@ -6,7 +6,7 @@
 
 {% macro default__parse_utc_timestamp(column) -%}
     case
-        when {{ personas.regex_matches(column, '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\\+00:00|Z)?$') }}
+        when {{ personas.regex_matches(column, personas.utc_timestamp_pattern()) }}
             then {{ personas.try_cast('substring(' ~ column ~ ', 1, 19)', api.Column.translate_type('timestamp')) }}
     end
 {%- endmacro %}

@@ -41,17 +41,6 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 
-# Seeds that var raw_data_path replaces with files of the fixture folder. rfm_segments is
-# reference data, not raw input: it stays a seed.
-RAW_SEEDS = (
-    "raw_profiles",
-    "raw_orders",
-    "raw_order_lines",
-    "raw_email_events",
-    "raw_site_visits",
-    "sales_periods",
-)
-
 # Every build made in this session, for the timing summary at the end of the run.
 _BUILD_LOG: list[tuple[str, float, int]] = []
 
@@ -189,7 +178,6 @@ def run_dbt(
         {
             "PERSONAS_TARGET": "duckdb",
             "PERSONAS_DUCKDB_PATH": str(workdir / "personas.duckdb"),
-            "PERSONAS_TEMP_DIRECTORY": str(workdir / "duckdb_tmp"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
     )
@@ -249,9 +237,8 @@ def build_project(
         # Only tests whose parents are all built: a partial build must not test what it skipped.
         args += ["--select", *select, "--indirect-selection", "buildable"]
     if raw_data_path is not None:
+        # The raw seeds are disabled by this var (dbt_project.yml): only rfm_segments loads.
         all_vars["raw_data_path"] = str(raw_data_path)
-        # The raw seeds are not read (raw_input() reads the files): do not load them.
-        args += ["--exclude", *RAW_SEEDS]
     return run_dbt(args, workdir=workdir, vars=all_vars, label=label or "build")
 
 

@@ -44,7 +44,7 @@ PINNED = declare_build(END_TO_END, vars={"as_of_date": AS_OF}, select=CORE)
 # as_of_date written the French way: not a date.
 AS_OF_NOT_A_DATE = declare_build(END_TO_END, vars={"as_of_date": "31/05/2026"}, select=("int_purchases",))
 # fixtures/missing_column/raw_orders.csv: the contract's columns less `currency`.
-MISSING_COLUMN = declare_build("missing_column", select=("base_orders",))
+MISSING_COLUMN = declare_build("missing_column", select=("base_orders_rows",))
 # fixtures/impossible_dates: well-formed text that is no real date or time (see the test).
 IMPOSSIBLE_DATES = declare_build(
     "impossible_dates",

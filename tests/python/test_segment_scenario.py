@@ -315,15 +315,6 @@ EXPECTED_RFM: dict[str, tuple[int, int, int]] = {
     "p_hv_cart_bought_after": (5, 1, 5),
 }
 
-RAW_SEEDS_NOT_USED = [
-    "raw_profiles",
-    "raw_orders",
-    "raw_order_lines",
-    "raw_email_events",
-    "raw_site_visits",
-    "sales_periods",
-]
-
 
 # --- building ---------------------------------------------------------------------------
 
@@ -344,7 +335,6 @@ def _run_dbt(args: list[str], workdir: Path, database: Path, build_vars: dict) -
     env.update(
         {
             "PERSONAS_DUCKDB_PATH": str(database),
-            "PERSONAS_TEMP_DIRECTORY": str(workdir / "duckdb_tmp"),
             "DBT_TARGET_PATH": str(workdir / "target"),
             "DBT_LOG_PATH": str(workdir / "logs"),
             "DBT_PROFILES_DIR": str(PROJECT_ROOT),
@@ -388,7 +378,6 @@ def scenario_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
             "--exclude",
             "resource_type:test",
             "resource_type:unit_test",
-            *RAW_SEEDS_NOT_USED,
         ],
         workdir / "default",
         default_db,

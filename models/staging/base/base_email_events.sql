@@ -1,67 +1,38 @@
-{%- set typed = {
-    'occurred_at': {'type': 'timestamp', 'parsed': 'occurred_at_parsed'},
-    'is_apple_privacy_open': {'type': 'boolean', 'parsed': 'is_apple_privacy_open_parsed'},
-} -%}
-{%- set enums = {
-    'channel': ['email', 'sms'],
-    'event_type': ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'unsubscribed',
-                   'marked_as_spam', 'subscribed'],
-} -%}
+-- The checked rows of raw_email_events: base_email_events_rows (incremental: typed, duplicates and
+-- row-level reasons) plus the parent check, done here on every build so that a profile
+-- quarantined today makes its events orphans today. A view (per-model config): it is read
+-- once by stg_email_events and once by its quarantine.
+{{ config(materialized='view') }}
 
 with
 
-raw_email_events as (
-    select * from {{ personas.raw_relation('raw_email_events') }} as raw_email_events
+base_email_events_rows as (
+    select * from {{ ref('base_email_events_rows') }}
 ),
 
 stg_profiles as (
     select * from {{ ref('stg_profiles') }}
 ),
 
-trimmed as (
-    select {{ personas.trimmed_columns('raw_email_events', 'raw_email_events') }}
-    from raw_email_events
-),
-
-parsed as (
-    select
-        trimmed.*,
-        {{ personas.parse_utc_timestamp('occurred_at') }} as occurred_at_parsed,
-        {{ personas.parse_boolean('is_apple_privacy_open') }} as is_apple_privacy_open_parsed,
-        {{ personas.copy_number('raw_email_events', ['event_id']) }} as copy_number
-    from trimmed
-),
-
-versioned as (
-    select
-        parsed.*,
-        cast(
-            sum(case when copy_number = 1 then 1 else 0 end)
-                over (partition by event_id)
-            as {{ dbt.type_bigint() }}
-        ) as versions_of_key
-    from parsed
-),
-
 -- The parent check: every messaging event belongs to a staged profile.
 with_parent as (
     select
-        versioned.*,
+        base_email_events_rows.*,
         stg_profiles.profile_id is null as is_orphan
-    from versioned
+    from base_email_events_rows
     left join stg_profiles
-        on versioned.profile_id = stg_profiles.profile_id
+        on base_email_events_rows.profile_id = stg_profiles.profile_id
 ),
 
 final as (
     select
         with_parent.*,
-        copy_number > 1 as is_collapsed_duplicate,
-        {{ personas.first_failing_check(
-            personas.quarantine_checks('raw_email_events', typed, enums)
-            + [['versions_of_key > 1', 'conflicting_duplicate', 'event_id'],
-               ['is_orphan', 'orphan_reference', 'profile_id']]
-        ) }}
+        coalesce(
+            row_quarantine_reason, case when is_orphan then 'orphan_reference' end
+        ) as quarantine_reason,
+        coalesce(
+            row_quarantine_column, case when is_orphan then 'profile_id' end
+        ) as quarantine_column
     from with_parent
 )
 

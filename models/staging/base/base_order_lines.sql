@@ -27,7 +27,6 @@ parsed as (
         {{ personas.parse_integer('quantity') }} as quantity_parsed,
         {{ personas.parse_money('unit_price') }} as unit_price_parsed,
         {{ personas.parse_money('discount_amount') }} as discount_amount_parsed,
-        {{ personas.copy_number('raw_order_lines', ['order_id', 'line_number']) }} as copy_number,
         -- '1' and '01' are the same line: conflicts are found on the number, not its text.
         coalesce(
             cast({{ personas.parse_integer('line_number') }} as {{ dbt.type_string() }}), line_number
@@ -35,16 +34,7 @@ parsed as (
     from trimmed
 ),
 
-versioned as (
-    select
-        parsed.*,
-        cast(
-            sum(case when copy_number = 1 then 1 else 0 end)
-                over (partition by order_id, line_number_key)
-            as {{ dbt.type_bigint() }}
-        ) as versions_of_key
-    from parsed
-),
+{{ personas.versioned_rows('parsed', 'raw_order_lines', ['order_id', 'line_number_key']) }},
 
 -- The parent check: a line's order must be a staged order.
 with_parent as (

@@ -20,21 +20,11 @@ parsed as (
     select
         trimmed.*,
         {{ personas.parse_utc_timestamp('created_at') }} as created_at_parsed,
-        {{ personas.parse_date('birth_date') }} as birth_date_parsed,
-        {{ personas.copy_number('raw_profiles', ['profile_id']) }} as copy_number
+        {{ personas.parse_date('birth_date') }} as birth_date_parsed
     from trimmed
 ),
 
-versioned as (
-    select
-        parsed.*,
-        cast(
-            sum(case when copy_number = 1 then 1 else 0 end)
-                over (partition by profile_id)
-            as {{ dbt.type_bigint() }}
-        ) as versions_of_key
-    from parsed
-),
+{{ personas.versioned_rows('parsed', 'raw_profiles', ['profile_id']) }},
 
 final as (
     select

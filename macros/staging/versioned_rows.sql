@@ -1,0 +1,71 @@
+{#- Classifies repeated raw rows (contract, "Bad input") and emits the CTEs that do it, ending
+    with `versioned`: every row of `relation` plus
+      copy_number      1 for the first of a set of exactly equal rows (all contract columns,
+                       after trimming), 2.. for the copies, which are collapsed and counted;
+      versions_of_key  how many different rows share the key (> 1 is a conflict).
+    Most keys occur once: a cheap group-by on a fingerprint of the key finds the few that
+    repeat (or are null), and only their rows go through the two window functions, which at
+    100M rows would otherwise sort every row by every column. Call it after a CTE named `relation`, followed by a comma. -#}
+{% macro versioned_rows(relation, entity, key_columns) -%}
+    {{ return(adapter.dispatch('versioned_rows', 'personas')(relation, entity, key_columns)) }}
+{%- endmacro %}
+
+{% macro default__versioned_rows(relation, entity, key_columns) -%}
+{%- set all_columns = personas.raw_contract(entity)['columns'] | join(', ') -%}
+{%- set keys = key_columns | join(', ') -%}
+repeated_keys as (
+    select
+        {{ personas.key_fingerprint(key_columns) }} as key_fingerprint,
+        1 as is_repeated
+    from {{ relation }}
+    where
+        {%- for key in key_columns %}
+        {{ key }} is not null{{ ' and' if not loop.last }}
+        {%- endfor %}
+    group by {{ personas.key_fingerprint(key_columns) }}
+    having count(*) > 1
+),
+
+rows_with_repetition as (
+    select
+        {{ relation }}.*,
+        case
+            when repeated_keys.is_repeated = 1 then 1
+            {%- for key in key_columns %}
+            when {{ relation }}.{{ key }} is null then 1
+            {%- endfor %}
+            else 0
+        end as has_repeated_key
+    from {{ relation }}
+    left join repeated_keys
+        on {{ personas.key_fingerprint(key_columns, relation) }} = repeated_keys.key_fingerprint
+),
+
+numbered_repeats as (
+    select
+        rows_with_repetition.*,
+        row_number() over (
+            partition by {{ all_columns }}
+            order by {{ keys }}
+        ) as copy_number
+    from rows_with_repetition
+    where has_repeated_key = 1
+),
+
+versioned as (
+    select
+        numbered_repeats.*,
+        cast(
+            sum(case when copy_number = 1 then 1 else 0 end) over (partition by {{ keys }})
+            as {{ dbt.type_bigint() }}
+        ) as versions_of_key
+    from numbered_repeats
+    union all
+    select
+        rows_with_repetition.*,
+        cast(1 as {{ dbt.type_bigint() }}) as copy_number,
+        cast(1 as {{ dbt.type_bigint() }}) as versions_of_key
+    from rows_with_repetition
+    where has_repeated_key = 0
+)
+{%- endmacro %}

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Benchmark Personas at a chosen scale: a full build, then one incremental day.
+
+    python scripts/bench.py --profiles 100000          (or: make bench SCALE=100000)
+
+Steps, each timed:
+  1. generate the shop with scripts/generate_data.py (Parquet, the `full` preset: about 10
+     orders, 100 email events and 30 site events per profile), once per scale: the files are
+     kept under --data-dir and reused;
+  2. make "yesterday": the same files without the rows of the last day (split_last_day);
+  3. full build: `dbt run --full-refresh` of every model on yesterday's files, in a new DuckDB;
+  4. incremental day: `dbt run` on today's files into the same database.
+It prints, per phase, the wall time, the peak memory (maximum resident set of the dbt
+process), and per layer (staging, intermediate, marts) the seconds dbt spent in its models,
+the rows they hold and the rows per second; and writes the same tables, with the machine they
+ran on, to --out. Data tests are not part of the timing (`make test` runs them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+# entity: its timestamp column. The events, orders (and their lines) of the last day are
+# what "one more day" adds.
+EVENT_TIMESTAMPS = {"raw_orders": "ordered_at", "raw_email_events": "occurred_at", "raw_site_visits": "occurred_at"}
+LAYERS = ("staging", "intermediate", "marts")
+
+
+def split_last_day(today: Path, yesterday: Path) -> str:
+    """Write to `yesterday` the raw files of `today` without the rows of its last day.
+
+    The last day is the latest UTC day written in a well-formed timestamp of the orders,
+    email events or site visits; rows whose timestamp is missing or malformed stay in
+    yesterday (they cannot be placed in time). Order lines of the removed orders go with
+    them. Profiles and sales periods are copied unchanged. Returns the removed day.
+    """
+    yesterday.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    well_formed = "regexp_matches(trim({c}), '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} ')"
+    last_day = max(
+        con.execute(
+            f"select max(substring(trim({column}), 1, 10)) from read_parquet(?) "
+            f"where {well_formed.format(c=column)}",
+            [str(today / f"{entity}.parquet")],
+        ).fetchone()[0]
+        for entity, column in EVENT_TIMESTAMPS.items()
+    )
+    for entity, column in EVENT_TIMESTAMPS.items():
+        con.execute(
+            f"copy (select * from read_parquet(?) where coalesce(trim({column}), '') not like ? || '%') "
+            f"to '{yesterday / (entity + '.parquet')}' (format parquet)",
+            [str(today / f"{entity}.parquet"), last_day],
+        )
+    con.execute(
+        "copy (select lines.* from read_parquet(?) as lines "
+        "anti join (select trim(order_id) as order_id from read_parquet(?) where trim(ordered_at) like ? || '%') "
+        "as removed on trim(lines.order_id) = removed.order_id) "
+        f"to '{yesterday / 'raw_order_lines.parquet'}' (format parquet)",
+        [str(today / "raw_order_lines.parquet"), str(today / "raw_orders.parquet"), last_day],
+    )
+    con.close()
+    for unchanged in ("raw_profiles.parquet", "sales_periods.csv"):
+        shutil.copyfile(today / unchanged, yesterday / unchanged)
+    return last_day
+
+
+@dataclass
+class Phase:
+    name: str
+    seconds: float
+    peak_mb: float
+    layers: dict[str, tuple[int, float, int]]  # layer: (models, seconds in models, rows)
+
+
+def _measured(command: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run a command; return its wall seconds and the peak RSS (MB) of its process tree's largest process."""
+    wrapper = (
+        "import resource, subprocess, sys\n"
+        "code = subprocess.call(sys.argv[1:])\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", wrapper, *command], env=env, cwd=PROJECT_DIR,
+                          stderr=subprocess.PIPE, text=True, check=False)
+    seconds = time.monotonic() - started
+    lines = done.stderr.strip().splitlines()
+    if done.returncode != 0:
+        sys.stderr.write("\n".join(lines[:-1]) + "\n")
+        raise SystemExit(f"failed ({done.returncode}): {' '.join(command)}")
+    return seconds, int(lines[-1]) / 1024
+
+
+def _layers(target: Path, database: Path) -> dict[str, tuple[int, float, int]]:
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    manifest = json.loads((target / "manifest.json").read_text())["nodes"]
+    con = duckdb.connect(str(database), read_only=True)
+    layers: dict[str, list[float]] = {layer: [0, 0.0, 0] for layer in LAYERS}
+    for result in results:
+        node = manifest.get(result["unique_id"])
+        if node is None or node["resource_type"] != "model" or node["schema"] not in layers:
+            continue
+        entry = layers[node["schema"]]
+        entry[0] += 1
+        entry[1] += result["execution_time"]
+        if node["config"]["materialized"] != "view":  # a view holds no rows of its own
+            entry[2] += con.execute(f'select count(*) from "{node["schema"]}"."{node["alias"]}"').fetchone()[0]
+    con.close()
+    return {layer: (int(v[0]), float(v[1]), int(v[2])) for layer, v in layers.items()}
+
+
+def _table(phases: list[Phase]) -> str:
+    lines = [
+        "| phase | wall (s) | peak memory (MB) | layer | models | seconds in models | rows in tables | rows/s |",
+        "|---|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for phase in phases:
+        for index, (layer, (models, seconds, rows)) in enumerate(phase.layers.items()):
+            head = (phase.name, f"{phase.seconds:.1f}", f"{phase.peak_mb:,.0f}") if index == 0 else ("", "", "")
+            rate = f"{rows / seconds:,.0f}" if seconds > 0 and rows else "-"
+            lines.append(f"| {' | '.join(head)} | {layer} | {models} | {seconds:.1f} | {rows:,} | {rate} |")
+    return "\n".join(lines)
+
+
+def _machine() -> str:
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), {memory_gb:.0f} GB memory, {platform.system()} {platform.release()}"
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profiles", type=int, default=100_000, help="profiles to generate (the scale)")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="where the generated files are kept (default: bench/data/<profiles>)")
+    parser.add_argument("--work-dir", type=Path, default=None,
+                        help="DuckDB file, dbt target and logs (default: bench/work/<profiles>)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="results file (default: bench/out/bench-<profiles>.md)")
+    parser.add_argument("--threads", type=int, default=2, help="dbt and DuckDB threads")
+    parser.add_argument("--memory-limit", default="8GB", help="DuckDB memory_limit")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    data_dir = args.data_dir or PROJECT_DIR / "bench" / "data" / str(args.profiles)
+    work_dir = args.work_dir or PROJECT_DIR / "bench" / "work" / str(args.profiles)
+    out = args.out or PROJECT_DIR / "bench" / "out" / f"bench-{args.profiles}.md"
+    today, yesterday = data_dir / "today", data_dir / "yesterday"
+    dbt = str(Path(sys.executable).parent / "dbt") if (Path(sys.executable).parent / "dbt").exists() else "dbt"
+
+    generated = 0.0
+    if not (today / "raw_email_events.parquet").exists():
+        print(f"generating {args.profiles:,} profiles into {today} ...", flush=True)
+        started = time.monotonic()
+        subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "generate_data.py"),
+                        "--profiles", str(args.profiles), "--format", "parquet", "--preset", "full",
+                        "--out", str(today)], check=True, cwd=PROJECT_DIR)
+        generated = time.monotonic() - started
+    if not (yesterday / "raw_email_events.parquet").exists():
+        split_last_day(today, yesterday)
+
+    shutil.rmtree(work_dir, ignore_errors=True)
+    work_dir.mkdir(parents=True)
+    target = work_dir / "target"
+    env = dict(os.environ)
+    env.update({
+        "PERSONAS_TARGET": "duckdb",
+        "PERSONAS_DUCKDB_PATH": str(work_dir / "personas.duckdb"),
+        "PERSONAS_THREADS": str(args.threads),
+        "PERSONAS_MEMORY_LIMIT": args.memory_limit,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    })
+    common = ["--target-path", str(target), "--log-path", str(work_dir / "logs"), "--quiet"]
+    subprocess.run([dbt, "seed", "--select", "rfm_segments", *common], env=env, cwd=PROJECT_DIR, check=True)
+
+    phases = []
+    for name, folder, extra in (("full build", yesterday, ["--full-refresh"]), ("incremental day", today, [])):
+        print(f"{name} on {folder} ...", flush=True)
+        command = [dbt, "run", *extra, *common, "--vars", json.dumps({"raw_data_path": str(folder)})]
+        seconds, peak = _measured(command, env)
+        phases.append(Phase(name, seconds, peak, _layers(target, work_dir / "personas.duckdb")))
+
+    full, day = phases
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    report = "\n".join([
+        f"## {args.profiles:,} profiles",
+        "",
+        f"Machine: {_machine()}; dbt threads {args.threads}, DuckDB memory_limit {args.memory_limit}.",
+        f"Data generation: {generated:.0f} s." if generated else "Data generation: reused files.",
+        f"Load average at the end (1, 5, 15 min): {load} (above 2, other work shared the cores).",
+        "",
+        _table(phases),
+        "",
+        f"Incremental day / full build: {100 * day.seconds / full.seconds:.1f} % of the wall time.",
+        "",
+    ])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report)
+    print()
+    print(report)
+    print(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
