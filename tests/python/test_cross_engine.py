@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES_DIR, PROJECT_DIR, RAW_SEEDS, dbt_executable
+from conftest import _BUILD_LOG, FIXTURES_DIR, PROJECT_DIR, RAW_SEEDS, dbt_executable
 
 FIXTURE = "segment_scenario"
 VARS = {"as_of_date": "2026-05-31"}
@@ -165,6 +165,8 @@ def build_and_read(engine: str, workdir: Path) -> EngineBuild:
         project, workdir, engine,
     )
     seconds = time.monotonic() - started
+    # In the closing "dbt commands" summary of the session, beside the DuckDB builds.
+    _BUILD_LOG.append((f"cross-engine: {FIXTURE} build + show on {engine}", seconds, build.returncode))
     preview = None
     for line in show.stdout.splitlines():
         if '"ShowNode"' in line:
@@ -244,5 +246,7 @@ def test_unit_tests_pass_on_spark(spark_build: EngineBuild) -> None:
     """Every unit test, on Spark. Unit tests need their inputs' relations to exist (dbt reads
     their columns), which the fixture build has just made; a Spark session is too slow to
     seed the demo again for them. (DuckDB and PostgreSQL run them in `make dbt-test`.)"""
+    started = time.monotonic()
     result = _dbt(["test", "--select", "test_type:unit"], spark_build.project, spark_build.workdir, "spark")
+    _BUILD_LOG.append(("cross-engine: unit tests on spark", time.monotonic() - started, result.returncode))
     assert result.returncode == 0, f"unit tests failed on spark:\n{_summary(result.stdout)}"
