@@ -18,6 +18,11 @@ PYTEST = $(BIN)pytest
 # The demo warehouse (`make demo`); BI tools read a copy of it, never the file a build holds.
 DEMO_DB ?= personas.duckdb
 
+# The engine of `make dbt-test` (a target of profiles.yml): duckdb, postgres or spark.
+# postgres needs a server (PERSONAS_POSTGRES_*; .ci/postgres starts one), spark Java 17 and
+# requirements-engines.txt. `make test` checks DuckDB; .ci/run checks all three.
+ENGINE ?= duckdb
+
 # The steps of `make test`, in order.
 TEST_STEPS := lint-python lint-sql dbt-test pytest
 
@@ -31,6 +36,7 @@ help:
 	@echo "make lint-python  ruff check scripts tests"
 	@echo "make lint-sql     sqlfluff lint models (compiles every model: about half a minute)"
 	@echo "make dbt-test     dbt build of the demo (every data test and unit test) into a throw-away DuckDB"
+	@echo "                  (ENGINE=postgres or ENGINE=spark: on that target instead)"
 	@echo "make pytest       pytest tests/python (builds its own fixtures)"
 	@echo "make bench SCALE=N  generate N profiles, time a full build and an incremental day"
 	@echo "make clean        remove dbt's target/ and logs/"
@@ -80,11 +86,14 @@ lint-sql:
 	exit $$status
 
 # The demo seeds, every model, data test and unit test, in a DuckDB file that is thrown away:
-# independent of `make demo` and of whatever personas.duckdb holds.
+# independent of `make demo` and of whatever personas.duckdb holds. With ENGINE=postgres or
+# spark, on that target (PostgreSQL: the schemas raw, staging, ... of PERSONAS_POSTGRES_DATABASE
+# are replaced; Spark: a throw-away catalog and warehouse under the temp folder).
 dbt-test:
 	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/personas-test.XXXXXX"); \
 	trap 'rm -rf "$$tmp"' EXIT; \
-	echo "dbt build into $$tmp/personas.duckdb"; \
+	echo "dbt build on $(ENGINE) (work folder $$tmp)"; \
+	PERSONAS_TARGET=$(ENGINE) PERSONAS_SPARK_DIR="$$tmp/spark" \
 	PERSONAS_DUCKDB_PATH="$$tmp/personas.duckdb" \
 		$(DBT) build --target-path "$$tmp/target" --log-path "$$tmp/logs"
 

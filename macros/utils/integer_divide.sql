@@ -3,7 +3,7 @@
     {{ return(adapter.dispatch('integer_divide', 'personas')(numerator, denominator)) }}
 {%- endmacro %}
 
-{#- PostgreSQL and most warehouses divide integers exactly with `/`. -#}
+{#- Most warehouses divide integers exactly with `/`. -#}
 {% macro default__integer_divide(numerator, denominator) -%}
     (({{ numerator }}) / ({{ denominator }}))
 {%- endmacro %}
@@ -16,4 +16,10 @@
 {#- Spark's `/` returns a double; `div` is its integer division. -#}
 {% macro spark__integer_divide(numerator, denominator) -%}
     (({{ numerator }}) div ({{ denominator }}))
+{%- endmacro %}
+
+{#- PostgreSQL: `/` of two integers is exact, but sum(bigint) is a numeric, which `/` divides
+    with decimals; div() floors both exactly, and the bigint keeps the result an integer. -#}
+{% macro postgres__integer_divide(numerator, denominator) -%}
+    cast(div({{ numerator }}, {{ denominator }}) as {{ dbt.type_bigint() }})
 {%- endmacro %}

@@ -10,9 +10,10 @@
 -- Incremental (per-model config, unlike the rest of the folder): at millions of profiles this
 -- is the costly part of a build, and a daily run re-derives only the keys touched since the
 -- last load (personas.incremental_batch). delete+insert, because a key may have several
--- rows (copies, conflicting versions) and a merge needs a unique key.
+-- rows (copies, conflicting versions) and a merge needs a unique key. On Spark with Parquet
+-- tables there is no delete+insert (merge needs Delta): there it is rebuilt as a table.
 {{ config(
-    materialized='incremental',
+    materialized='table' if target.type == 'spark' else 'incremental',
     unique_key='merge_key',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
