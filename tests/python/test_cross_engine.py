@@ -30,7 +30,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import _BUILD_LOG, FIXTURES_DIR, PROJECT_DIR, RAW_SEEDS, dbt_executable
+from conftest import _BUILD_LOG, FIXTURES_DIR, PROJECT_DIR, dbt_executable
+
+# The raw seeds of the project, which this test replaces with the fixture's files (only
+# DuckDB reads raw files through var raw_data_path; the other engines load seeds).
+RAW_SEEDS = (
+    "raw_profiles",
+    "raw_orders",
+    "raw_order_lines",
+    "raw_email_events",
+    "raw_site_visits",
+    "sales_periods",
+)
 
 FIXTURE = "segment_scenario"
 VARS = {"as_of_date": "2026-05-31"}
