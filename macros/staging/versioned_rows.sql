@@ -5,7 +5,10 @@
       versions_of_key  how many different rows share the key (> 1 is a conflict).
     Most keys occur once: a cheap group-by on a fingerprint of the key finds the few that
     repeat (or are null), and only their rows go through the two window functions, which at
-    100M rows would otherwise sort every row by every column. Call it after a CTE named `relation`, followed by a comma. -#}
+    100M rows would otherwise sort every row by every column. The rows are read twice (the
+    repeated keys, then the rows) rather than copied (personas.not_materialized): give it the
+    trimmed text, and parse after it, so that parsing runs once per row. Call it after a CTE
+    named `relation`, followed by a comma. -#}
 {% macro versioned_rows(relation, entity, key_columns) -%}
     {{ return(adapter.dispatch('versioned_rows', 'personas')(relation, entity, key_columns)) }}
 {%- endmacro %}
@@ -26,7 +29,7 @@ repeated_keys as (
     having count(*) > 1
 ),
 
-rows_with_repetition as (
+rows_with_repetition as {{ personas.not_materialized() }} (
     select
         {{ relation }}.*,
         case

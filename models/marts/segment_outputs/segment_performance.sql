@@ -38,24 +38,12 @@ window_events as (
         and {{ personas.in_last_days('occurred_on', var('performance_days')) }}
 ),
 
-member_events as (
-    select
-        segment_memberships.segment_name,
-        window_events.profile_id,
-        window_events.campaign_id,
-        window_events.event_type,
-        window_events.is_engagement,
-        window_events.occurred_on,
-        window_events.occurred_at
-    from segment_memberships
-    inner join window_events
-        on segment_memberships.profile_id = window_events.profile_id
-),
-
--- One row per (segment, message) with what happened to it.
+-- One row per message with what happened to it. What happened to a message does not depend on
+-- the segments its profile is in, so messages, conversions and revenue are computed once per
+-- profile and only the per-profile totals are joined to the memberships (a profile is in
+-- several segments: joining events first would multiply them).
 messages as (
     select
-        segment_name,
         profile_id,
         campaign_id,
         -- A delivered or bounced message was sent, even if its sent event is missing.
@@ -67,13 +55,12 @@ messages as (
         max(case when event_type = 'marked_as_spam' then 1 else 0 end) as was_marked_as_spam,
         min(case when event_type = 'delivered' then occurred_at end) as delivered_at,
         min(case when event_type = 'delivered' then occurred_on end) as delivered_on
-    from member_events
-    group by segment_name, profile_id, campaign_id
+    from window_events
+    group by profile_id, campaign_id
 ),
 
 attributed_purchases as (
     select
-        messages.segment_name,
         messages.profile_id,
         messages.campaign_id,
         int_purchases.order_id,
@@ -89,29 +76,29 @@ attributed_purchases as (
 
 converted_messages as (
     select distinct
-        segment_name,
         profile_id,
         campaign_id
     from attributed_purchases
 ),
 
-attributed_revenue as (
+-- An order belongs to one profile: counting it once per profile counts it once per segment.
+revenue_per_profile as (
     select
-        segment_name,
+        profile_id,
         sum(order_total_cents) as attributed_revenue_cents
     from (
         select distinct
-            segment_name,
+            profile_id,
             order_id,
             order_total_cents
         from attributed_purchases
     ) as distinct_purchases
-    group by segment_name
+    group by profile_id
 ),
 
-message_totals as (
+messages_per_profile as (
     select
-        messages.segment_name,
+        messages.profile_id,
         sum(messages.was_sent) as messages_sent,
         sum(messages.was_delivered) as messages_delivered,
         sum(messages.was_delivered * messages.was_opened) as unique_opens,
@@ -120,15 +107,33 @@ message_totals as (
         sum(messages.was_delivered * messages.was_marked_as_spam) as spam_complaints,
         sum(case when converted_messages.profile_id is not null then 1 else 0 end)
             as converted_messages,
-        count(distinct case when messages.was_delivered = 1 then messages.profile_id end)
-            as recipients
+        max(messages.was_delivered) as is_recipient
     from messages
     left join converted_messages
         on
-            messages.segment_name = converted_messages.segment_name
-            and messages.profile_id = converted_messages.profile_id
+            messages.profile_id = converted_messages.profile_id
             and messages.campaign_id = converted_messages.campaign_id
-    group by messages.segment_name
+    group by messages.profile_id
+),
+
+message_totals as (
+    select
+        segment_memberships.segment_name,
+        cast(sum(messages_per_profile.messages_sent) as {{ dbt.type_bigint() }}) as messages_sent,
+        cast(sum(messages_per_profile.messages_delivered) as {{ dbt.type_bigint() }}) as messages_delivered,
+        cast(sum(messages_per_profile.unique_opens) as {{ dbt.type_bigint() }}) as unique_opens,
+        cast(sum(messages_per_profile.unique_clicks) as {{ dbt.type_bigint() }}) as unique_clicks,
+        cast(sum(messages_per_profile.unsubscribes) as {{ dbt.type_bigint() }}) as unsubscribes,
+        cast(sum(messages_per_profile.spam_complaints) as {{ dbt.type_bigint() }}) as spam_complaints,
+        cast(sum(messages_per_profile.converted_messages) as {{ dbt.type_bigint() }}) as converted_messages,
+        cast(sum(messages_per_profile.is_recipient) as {{ dbt.type_bigint() }}) as recipients,
+        cast(sum(revenue_per_profile.attributed_revenue_cents) as {{ dbt.type_bigint() }}) as attributed_revenue_cents
+    from segment_memberships
+    inner join messages_per_profile
+        on segment_memberships.profile_id = messages_per_profile.profile_id
+    left join revenue_per_profile
+        on segment_memberships.profile_id = revenue_per_profile.profile_id
+    group by segment_memberships.segment_name
 ),
 
 totals as (
@@ -143,12 +148,10 @@ totals as (
         coalesce(message_totals.unsubscribes, 0) as unsubscribes,
         coalesce(message_totals.spam_complaints, 0) as spam_complaints,
         coalesce(message_totals.converted_messages, 0) as converted_messages,
-        coalesce(attributed_revenue.attributed_revenue_cents, 0) as attributed_revenue_cents
+        coalesce(message_totals.attributed_revenue_cents, 0) as attributed_revenue_cents
     from segment_summary
     left join message_totals
         on segment_summary.segment_name = message_totals.segment_name
-    left join attributed_revenue
-        on segment_summary.segment_name = attributed_revenue.segment_name
 ),
 
 final as (

@@ -7,7 +7,7 @@
 
 with
 
-raw_order_lines as (
+raw_order_lines as {{ personas.not_materialized() }} (
     select * from {{ personas.raw_relation('raw_order_lines') }} as raw_order_lines
 ),
 
@@ -15,18 +15,14 @@ stg_orders as (
     select * from {{ ref('stg_orders') }}
 ),
 
-trimmed as (
+trimmed as {{ personas.not_materialized() }} (
     select {{ personas.trimmed_columns('raw_order_lines', 'raw_order_lines') }}
     from raw_order_lines
 ),
 
-parsed as (
+keyed as {{ personas.not_materialized() }} (
     select
         trimmed.*,
-        {{ personas.parse_integer('line_number') }} as line_number_parsed,
-        {{ personas.parse_integer('quantity') }} as quantity_parsed,
-        {{ personas.parse_money('unit_price') }} as unit_price_parsed,
-        {{ personas.parse_money('discount_amount') }} as discount_amount_parsed,
         -- '1' and '01' are the same line: conflicts are found on the number, not its text.
         coalesce(
             cast({{ personas.parse_integer('line_number') }} as {{ dbt.type_string() }}), line_number
@@ -34,16 +30,27 @@ parsed as (
     from trimmed
 ),
 
-{{ personas.versioned_rows('parsed', 'raw_order_lines', ['order_id', 'line_number_key']) }},
+{{ personas.versioned_rows('keyed', 'raw_order_lines', ['order_id', 'line_number_key']) }},
+
+-- Typed after the repeats are classified: copies and versions compare the trimmed text.
+parsed as (
+    select
+        versioned.*,
+        {{ personas.parse_integer('line_number') }} as line_number_parsed,
+        {{ personas.parse_integer('quantity') }} as quantity_parsed,
+        {{ personas.parse_money('unit_price') }} as unit_price_parsed,
+        {{ personas.parse_money('discount_amount') }} as discount_amount_parsed
+    from versioned
+),
 
 -- The parent check: a line's order must be a staged order.
 with_parent as (
     select
-        versioned.*,
+        parsed.*,
         stg_orders.order_id is null as is_orphan
-    from versioned
+    from parsed
     left join stg_orders
-        on versioned.order_id = stg_orders.order_id
+        on parsed.order_id = stg_orders.order_id
 ),
 
 final as (

@@ -18,32 +18,39 @@
 
 with
 
-raw_orders as (
+raw_orders as {{ personas.not_materialized() }} (
     select * from {{ personas.raw_relation('raw_orders') }} as raw_orders
 ),
 
 {{ personas.incremental_batch('raw_orders', 'order_id', 'ordered_at', 'ordered_at_parsed') }},
 
-trimmed as (
+trimmed as {{ personas.not_materialized() }} (
     select {{ personas.trimmed_columns('raw_orders', 'batch') }}
     from batch
 ),
 
-parsed as (
+keyed as {{ personas.not_materialized() }} (
     select
         trimmed.*,
-        {{ personas.parse_utc_timestamp('ordered_at') }} as ordered_at_parsed,
-        {{ personas.parse_money('order_total') }} as order_total_parsed,
-        {{ personas.parse_money('discount_total') }} as discount_total_parsed,
         coalesce(order_id, '') as merge_key
     from trimmed
 ),
 
-{{ personas.versioned_rows('parsed', 'raw_orders', ['order_id']) }},
+{{ personas.versioned_rows('keyed', 'raw_orders', ['order_id']) }},
+
+-- Typed after the repeats are classified: copies and versions compare the trimmed text.
+parsed as (
+    select
+        versioned.*,
+        {{ personas.parse_utc_timestamp('ordered_at') }} as ordered_at_parsed,
+        {{ personas.parse_money('order_total') }} as order_total_parsed,
+        {{ personas.parse_money('discount_total') }} as discount_total_parsed
+    from versioned
+),
 
 final as (
     select
-        versioned.*,
+        parsed.*,
         copy_number > 1 as is_collapsed_duplicate,
         -- When this row was last derived: the start of the dbt run that wrote it.
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as loaded_at,
@@ -52,7 +59,7 @@ final as (
             + [['versions_of_key > 1', 'conflicting_duplicate', 'order_id']],
             prefix='row_'
         ) }}
-    from versioned
+    from parsed
 )
 
 select * from final

@@ -20,31 +20,38 @@
 
 with
 
-raw_site_visits as (
+raw_site_visits as {{ personas.not_materialized() }} (
     select * from {{ personas.raw_relation('raw_site_visits') }} as raw_site_visits
 ),
 
 {{ personas.incremental_batch('raw_site_visits', 'event_id', 'occurred_at', 'occurred_at_parsed') }},
 
-trimmed as (
+trimmed as {{ personas.not_materialized() }} (
     select {{ personas.trimmed_columns('raw_site_visits', 'batch') }}
     from batch
 ),
 
-parsed as (
+keyed as {{ personas.not_materialized() }} (
     select
         trimmed.*,
-        {{ personas.parse_utc_timestamp('occurred_at') }} as occurred_at_parsed,
-        {{ personas.parse_money('value') }} as value_parsed,
         coalesce(event_id, '') as merge_key
     from trimmed
 ),
 
-{{ personas.versioned_rows('parsed', 'raw_site_visits', ['event_id']) }},
+{{ personas.versioned_rows('keyed', 'raw_site_visits', ['event_id']) }},
+
+-- Typed after the repeats are classified: copies and versions compare the trimmed text.
+parsed as (
+    select
+        versioned.*,
+        {{ personas.parse_utc_timestamp('occurred_at') }} as occurred_at_parsed,
+        {{ personas.parse_money('value') }} as value_parsed
+    from versioned
+),
 
 final as (
     select
-        versioned.*,
+        parsed.*,
         copy_number > 1 as is_collapsed_duplicate,
         -- When this row was last derived: the start of the dbt run that wrote it.
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as loaded_at,
@@ -53,7 +60,7 @@ final as (
             + [['versions_of_key > 1', 'conflicting_duplicate', 'event_id']],
             prefix='row_'
         ) }}
-    from versioned
+    from parsed
 )
 
 select * from final

@@ -1,0 +1,81 @@
+-- One row per profile and UTC day with any raw email or SMS event row (staged or not), holding
+-- that day's counts of the staged email events fct_engagement needs. It is what lets a daily
+-- run avoid re-reading 100M events: fct_engagement sums at most one row per profile and day.
+--
+-- Built from base_email_events_rows (row checks done) rather than stg_email_events: the parent
+-- check depends on today's profiles, so it is left to the reader, which joins stg_profiles
+-- (an event of a profile that is not staged is an orphan, and no staged profile reads it).
+-- Incremental (per-model config): a run re-aggregates every day that holds a row re-derived
+-- since the last run (`loaded_at` later than this table's latest), whole: delete+insert of
+-- those days, or on Spark insert_overwrite of those day partitions. Days with rows that are
+-- all quarantined keep a row of zeros, so a day never vanishes and a rewrite is complete.
+{{ config(
+    materialized='incremental',
+    unique_key='occurred_on',
+    incremental_strategy='insert_overwrite' if target.type == 'spark' else 'delete+insert',
+    partition_by=['occurred_on'] if target.type == 'spark' else none,
+    on_schema_change='fail',
+) }}
+
+with
+
+base_email_events_rows as (
+    select * from {{ ref('base_email_events_rows') }}
+),
+
+dated_rows as (
+    select
+        profile_id,
+        cast(occurred_at_parsed as date) as occurred_on,
+        channel = 'email'
+        and not is_collapsed_duplicate
+        and row_quarantine_reason is null as is_staged_email,
+        event_type,
+        -- Optional in the contract: an unflagged open is a human open (as in stg_email_events).
+        coalesce(is_apple_privacy_open_parsed, false) as is_apple_privacy_open,
+        loaded_at
+    from base_email_events_rows
+    where
+        profile_id is not null
+        and occurred_at_parsed is not null
+),
+
+{%- if is_incremental() %}
+
+changed_days as (
+    select distinct occurred_on
+    from dated_rows
+    where loaded_at > (select max(this_table.loaded_at) from {{ this }} as this_table)
+),
+
+batch as (
+    select dated_rows.*
+    from dated_rows
+    inner join changed_days
+        on dated_rows.occurred_on = changed_days.occurred_on
+),
+{%- else %}
+
+batch as (
+    select * from dated_rows
+),
+{%- endif %}
+
+final as (
+    select
+        profile_id,
+        occurred_on,
+        {{ personas.count_in_window("event_type = 'opened' and not is_apple_privacy_open", 'is_staged_email') }}
+            as human_opens,
+        {{ personas.count_in_window("event_type = 'opened' and is_apple_privacy_open", 'is_staged_email') }}
+            as apple_privacy_opens,
+        {{ personas.count_in_window("event_type = 'clicked'", 'is_staged_email') }} as clicks,
+        {{ personas.count_in_window("event_type = 'delivered'", 'is_staged_email') }} as deliveries,
+        {{ personas.count_in_window("event_type = 'unsubscribed'", 'is_staged_email') }} as unsubscribes,
+        {{ personas.count_in_window("event_type = 'subscribed'", 'is_staged_email') }} as subscriptions,
+        max(loaded_at) as loaded_at
+    from batch
+    group by profile_id, occurred_on
+)
+
+select * from final
