@@ -5,13 +5,15 @@
 -- Built from base_email_events_rows (row checks done) rather than stg_email_events: the parent
 -- check depends on today's profiles, so it is left to the reader, which joins stg_profiles
 -- (an event of a profile that is not staged is an orphan, and no staged profile reads it).
--- Incremental (per-model config): a run re-aggregates every day that holds a row re-derived
--- since the last run (`loaded_at` later than this table's latest), whole: delete+insert of
--- those days, or on Spark insert_overwrite of those day partitions. Days with rows that are
--- all quarantined keep a row of zeros, so a day never vanishes and a rewrite is complete.
+-- Incremental (per-model config): a run re-aggregates, whole, every (profile, day) that holds a
+-- row re-derived since the last run (`loaded_at` later than this table's latest), with
+-- delete+insert. Spark with Parquet tables can only overwrite partitions: there the table is
+-- partitioned by day and a run rewrites every day that holds such a row. Pairs whose rows are
+-- all quarantined keep a row of zeros, so a pair never vanishes and a rewrite is complete.
+{%- set by_day = target.type == 'spark' %}
 {{ config(
     materialized='incremental',
-    unique_key='occurred_on',
+    unique_key=['profile_id', 'occurred_on'],
     incremental_strategy='insert_overwrite' if target.type == 'spark' else 'delete+insert',
     partition_by=['occurred_on'] if target.type == 'spark' else none,
     on_schema_change='fail',
@@ -23,7 +25,7 @@ base_email_events_rows as (
     select * from {{ ref('base_email_events_rows') }}
 ),
 
-dated_rows as (
+dated_rows as {{ personas.not_materialized() }} (
     select
         profile_id,
         cast(occurred_at_parsed as date) as occurred_on,
@@ -42,8 +44,9 @@ dated_rows as (
 
 {%- if is_incremental() %}
 
-changed_days as (
-    select distinct occurred_on
+changed as (
+    select distinct
+        {{ 'occurred_on' if by_day else 'profile_id, occurred_on' }}
     from dated_rows
     where loaded_at > (select max(this_table.loaded_at) from {{ this }} as this_table)
 ),
@@ -51,8 +54,12 @@ changed_days as (
 batch as (
     select dated_rows.*
     from dated_rows
-    inner join changed_days
-        on dated_rows.occurred_on = changed_days.occurred_on
+    inner join changed
+        on
+            dated_rows.occurred_on = changed.occurred_on
+            {%- if not by_day %}
+            and dated_rows.profile_id = changed.profile_id
+            {%- endif %}
 ),
 {%- else %}
 
