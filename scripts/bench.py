@@ -83,6 +83,7 @@ class Phase:
     seconds: float
     peak_mb: float
     layers: dict[str, tuple[int, float, int]]  # layer: (models, seconds in models, rows)
+    slowest: list[tuple[str, float]]  # the models that took longest: (name, seconds)
 
 
 def _measured(command: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
@@ -122,6 +123,12 @@ def _layers(target: Path, database: Path) -> dict[str, tuple[int, float, int]]:
     return {layer: (int(v[0]), float(v[1]), int(v[2])) for layer, v in layers.items()}
 
 
+def _slowest(target: Path, count: int = 8) -> list[tuple[str, float]]:
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    timed = sorted(((r["unique_id"].split(".")[-1], r["execution_time"]) for r in results), key=lambda item: -item[1])
+    return timed[:count]
+
+
 def _table(phases: list[Phase]) -> str:
     lines = [
         "| phase | wall (s) | peak memory (MB) | layer | models | seconds in models | rows in tables | rows/s |",
@@ -158,7 +165,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=None,
                         help="results file (default: bench/out/bench-<profiles>.md)")
     parser.add_argument("--threads", type=int, default=2, help="dbt and DuckDB threads")
-    parser.add_argument("--memory-limit", default="8GB", help="DuckDB memory_limit")
+    parser.add_argument("--memory-limit", default="6GB", help="DuckDB memory_limit (the profile's default)")
     return parser.parse_args(argv)
 
 
@@ -195,25 +202,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     common = ["--target-path", str(target), "--log-path", str(work_dir / "logs"), "--quiet"]
     subprocess.run([dbt, "seed", "--select", "rfm_segments", *common], env=env, cwd=PROJECT_DIR, check=True)
 
+    load_at_start = os.getloadavg()[0]
     phases = []
     for name, folder, extra in (("full build", yesterday, ["--full-refresh"]), ("incremental day", today, [])):
         print(f"{name} on {folder} ...", flush=True)
         command = [dbt, "run", *extra, *common, "--vars", json.dumps({"raw_data_path": str(folder)})]
         seconds, peak = _measured(command, env)
-        phases.append(Phase(name, seconds, peak, _layers(target, work_dir / "personas.duckdb")))
+        phases.append(Phase(name, seconds, peak, _layers(target, work_dir / "personas.duckdb"), _slowest(target)))
 
     full, day = phases
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    loads = os.getloadavg()
+    load = ", ".join(f"{value:.1f}" for value in loads)
+    # A load average above the number of cores means other work competed for them.
+    busy = max(load_at_start, *loads) > (os.cpu_count() or 1) + 0.5
+    slowest = [
+        f"Slowest models, {phase.name}: "
+        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phase.slowest) + "."
+        for phase in phases
+    ]
     report = "\n".join([
         f"## {args.profiles:,} profiles",
         "",
         f"Machine: {_machine()}; dbt threads {args.threads}, DuckDB memory_limit {args.memory_limit}.",
         f"Data generation: {generated:.0f} s." if generated else "Data generation: reused files.",
-        f"Load average at the end (1, 5, 15 min): {load} (above 2, other work shared the cores).",
+        f"Load average: {load_at_start:.1f} at the start, {load} (1, 5, 15 min) at the end"
+        + (" — other work shared the cores: the figures are pessimistic." if busy else " (a quiet machine)."),
         "",
         _table(phases),
         "",
         f"Incremental day / full build: {100 * day.seconds / full.seconds:.1f} % of the wall time.",
+        "",
+        *slowest,
         "",
     ])
     out.parent.mkdir(parents=True, exist_ok=True)
