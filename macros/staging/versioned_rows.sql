@@ -2,18 +2,20 @@
     with `versioned`: every row of `relation` plus
       copy_number      1 for the first of a set of exactly equal rows (all contract columns,
                        after trimming), 2.. for the copies, which are collapsed and counted;
-      versions_of_key  how many different rows share the key (> 1 is a conflict).
+      versions_of_key  how many different rows share the key (> 1 is a conflict);
+      key_first_day    only with `placed_by` (the trimmed timestamp column): the key's
+                       first day, personas.key_first_day (the Spark partition of its rows).
     Most keys occur once: a cheap group-by on a fingerprint of the key finds the few that
     repeat (or are null), and only their rows go through the two window functions, which at
     100M rows would otherwise sort every row by every column. The rows are read twice (the
     repeated keys, then the rows) rather than copied (personas.not_materialized): give it the
     trimmed text, and parse after it, so that parsing runs once per row. Call it after a CTE
     named `relation`, followed by a comma. -#}
-{% macro versioned_rows(relation, entity, key_columns) -%}
-    {{ return(adapter.dispatch('versioned_rows', 'personas')(relation, entity, key_columns)) }}
+{% macro versioned_rows(relation, entity, key_columns, placed_by=none) -%}
+    {{ return(adapter.dispatch('versioned_rows', 'personas')(relation, entity, key_columns, placed_by)) }}
 {%- endmacro %}
 
-{% macro default__versioned_rows(relation, entity, key_columns) -%}
+{% macro default__versioned_rows(relation, entity, key_columns, placed_by) -%}
 {%- set all_columns = personas.raw_contract(entity)['columns'] | join(', ') -%}
 {%- set keys = key_columns | join(', ') -%}
 repeated_keys as (
@@ -62,12 +64,18 @@ versioned as (
             sum(case when copy_number = 1 then 1 else 0 end) over (partition by {{ keys }})
             as {{ dbt.type_bigint() }}
         ) as versions_of_key
+        {%- if placed_by %},
+        {{ personas.key_first_day(placed_by, 'over (partition by ' ~ keys ~ ')') }} as key_first_day
+        {%- endif %}
     from numbered_repeats
     union all
     select
         rows_with_repetition.*,
         cast(1 as {{ dbt.type_bigint() }}) as copy_number,
         cast(1 as {{ dbt.type_bigint() }}) as versions_of_key
+        {%- if placed_by %},
+        coalesce({{ personas.timestamp_day(placed_by) }}, 'unplaced') as key_first_day
+        {%- endif %}
     from rows_with_repetition
     where has_repeated_key = 0
 )

@@ -27,6 +27,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,8 +87,9 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _fixture_project(destination: Path) -> Path:
-    """A copy of the project whose raw seeds are the fixture's files (nothing else changed)."""
+def _fixture_project(destination: Path, raw_folder: Path = FIXTURES_DIR / FIXTURE) -> Path:
+    """A copy of the project whose raw seeds are the CSV files of raw_folder (by default the
+    fixture's; nothing else changed)."""
     ignore = shutil.ignore_patterns(
         ".git", ".venv", "target", "logs", "dbt_packages", "*.duckdb", "*.duckdb.wal", ".duckdb_tmp",
         "spark", "metastore_db", "spark-warehouse", "derby.log", "__pycache__", ".pytest_cache",
@@ -95,13 +97,13 @@ def _fixture_project(destination: Path) -> Path:
     )
     shutil.copytree(PROJECT_DIR, destination, ignore=ignore)
     for entity in RAW_SEEDS:
-        shutil.copyfile(FIXTURES_DIR / FIXTURE / f"{entity}.csv", destination / "seeds" / f"{entity}.csv")
+        shutil.copyfile(raw_folder / f"{entity}.csv", destination / "seeds" / f"{entity}.csv")
     # The singular and generic data tests belong to the project: keep them.
     shutil.copytree(PROJECT_DIR / "tests", destination / "tests", ignore=shutil.ignore_patterns("python"))
     return destination
 
 
-def _environment(engine: str, workdir: Path) -> dict[str, str]:
+def _environment(engine: str, workdir: Path, database: str = POSTGRES_DATABASE) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("DBT_TARGET_PATH", "DBT_LOG_PATH", "DBT_PROFILES_DIR", "DBT_PROJECT_DIR"):
         env.pop(name, None)
@@ -109,7 +111,7 @@ def _environment(engine: str, workdir: Path) -> dict[str, str]:
         {
             "PERSONAS_TARGET": engine,
             "PERSONAS_DUCKDB_PATH": str(workdir / "personas.duckdb"),
-            "PERSONAS_POSTGRES_DATABASE": POSTGRES_DATABASE,
+            "PERSONAS_POSTGRES_DATABASE": database,
             "PERSONAS_SPARK_DIR": str(workdir / "spark"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
@@ -122,15 +124,19 @@ def _environment(engine: str, workdir: Path) -> dict[str, str]:
     return env
 
 
-def _dbt(args: list[str], project: Path, workdir: Path, engine: str) -> subprocess.CompletedProcess[str]:
+def _dbt(
+    args: list[str], project: Path, workdir: Path, engine: str,
+    vars: dict[str, str] | None = None, database: str = POSTGRES_DATABASE,
+) -> subprocess.CompletedProcess[str]:
+    """dbt on the copy `project`, everything it writes under workdir; vars: VARS unless given."""
     command = [
         dbt_executable(), *args,
         "--project-dir", str(project), "--profiles-dir", str(project),
         "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs"),
-        "--no-use-colors", "--vars", json.dumps(VARS),
+        "--no-use-colors", "--vars", json.dumps(VARS if vars is None else vars),
     ]
     return subprocess.run(
-        command, cwd=workdir, env=_environment(engine, workdir), stdin=subprocess.DEVNULL,
+        command, cwd=workdir, env=_environment(engine, workdir, database), stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=3600, check=False,
     )
 
@@ -143,20 +149,26 @@ def _summary(output: str, lines: int = 60) -> str:
     return "\n".join(text[-lines:])
 
 
-def _create_postgres_database() -> None:
+def _postgres_connection(database: str) -> Any:  # psycopg2 is imported lazily: no type here
+    """A connection to `database` on the server of PERSONAS_POSTGRES_* (the caller closes it)."""
     import psycopg2  # dbt-postgres installs it
 
-    connection = psycopg2.connect(
+    return psycopg2.connect(
         host=os.environ.get("PERSONAS_POSTGRES_HOST", "127.0.0.1"),
         port=int(os.environ["PERSONAS_POSTGRES_PORT"]),
         user=os.environ.get("PERSONAS_POSTGRES_USER", "postgres"),
         password=os.environ.get("PERSONAS_POSTGRES_PASSWORD", ""),
-        dbname="postgres",
+        dbname=database,
     )
+
+
+def _create_postgres_database(database: str = POSTGRES_DATABASE) -> None:
+    """(Re)create an empty database of that name on the server."""
+    connection = _postgres_connection("postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f"drop database if exists {POSTGRES_DATABASE}")
-        cursor.execute(f"create database {POSTGRES_DATABASE}")
+        cursor.execute(f"drop database if exists {database}")
+        cursor.execute(f"create database {database}")
     connection.close()
 
 

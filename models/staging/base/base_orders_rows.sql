@@ -6,14 +6,19 @@
 {%- set enums = {'status': ['placed', 'cancelled', 'refunded']} -%}
 -- Incremental (per-model config, unlike the rest of the folder): at millions of profiles this
 -- is the costly part of a build, and a daily run re-derives only the keys touched since the
--- last load (personas.incremental_batch). delete+insert, because a key may have several
--- rows (copies, conflicting versions) and a merge needs a unique key. On Spark with Parquet
--- tables there is no delete+insert (merge needs Delta): there it is rebuilt as a table.
+-- last load (personas.incremental_batch). The strategy is the engine's:
+--   DuckDB, PostgreSQL: delete+insert on merge_key, because a key may have several rows
+--     (copies, conflicting versions) and a merge needs a unique key;
+--   Spark (Parquet tables: no delete, no merge, which need Delta): insert_overwrite of the
+--     partitions key_first_day that the batch rewrites whole (spark__incremental_batch), a
+--     partition left empty dropped by personas.drop_emptied_partitions.
 {{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
+    materialized='incremental',
+    incremental_strategy='insert_overwrite' if target.type == 'spark' else 'delete+insert',
     unique_key='merge_key',
-    incremental_strategy='delete+insert',
+    partition_by=['key_first_day'] if target.type == 'spark' else none,
     on_schema_change='fail',
+    post_hook="{{ personas.drop_emptied_partitions() }}",
 ) }}
 
 with
@@ -36,7 +41,7 @@ keyed as {{ personas.not_materialized() }} (
     from trimmed
 ),
 
-{{ personas.versioned_rows('keyed', 'raw_orders', ['order_id']) }},
+{{ personas.versioned_rows('keyed', 'raw_orders', ['order_id'], placed_by='ordered_at') }},
 
 -- Typed after the repeats are classified: copies and versions compare the trimmed text.
 parsed as (
