@@ -121,3 +121,16 @@ def test_incremental_run_rederives_only_the_new_day(builds: dict[str, object]) -
             assert new_rows > 0, model
             assert rederived >= new_rows, model
             assert rederived < total * 0.2, f"{model}: re-derived {rederived} of {total} rows"
+
+
+def test_incremental_run_reaggregates_only_the_changed_profile_days(builds: dict[str, object]) -> None:
+    """int_email_activity_daily rewrites the (profile, day) pairs of re-derived events, not all."""
+    incremental = builds["incremental"]
+    with incremental.connect() as con:
+        total, rewritten = con.execute(
+            "select count(*), count(*) filter (where loaded_at = "
+            "(select max(loaded_at) from intermediate.int_email_activity_daily)) "
+            "from intermediate.int_email_activity_daily"
+        ).fetchone()
+    assert rewritten > 0
+    assert rewritten < total * 0.2, f"int_email_activity_daily: rewrote {rewritten} of {total} rows"
