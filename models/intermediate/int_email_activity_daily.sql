@@ -8,14 +8,15 @@
 -- Incremental (per-model config): a run re-aggregates, whole, every (profile, day) that holds a
 -- row re-derived since the last run (`loaded_at` later than this table's latest), with
 -- delete+insert. Spark with Parquet tables can only overwrite partitions: there the table is
--- partitioned by day and a run rewrites every day that holds such a row. Pairs whose rows are
--- all quarantined keep a row of zeros, so a pair never vanishes and a rewrite is complete.
-{%- set by_day = target.type == 'spark' %}
+-- partitioned by month (occurred_month; a partition per day made thousands of small files) and
+-- a run rewrites every month that holds such a row. Pairs whose rows are all quarantined keep a
+-- row of zeros, so a pair never vanishes and a rewrite is complete.
+{%- set by_month = target.type == 'spark' %}
 {{ config(
     materialized='incremental',
     unique_key=['profile_id', 'occurred_on'],
     incremental_strategy='insert_overwrite' if target.type == 'spark' else 'delete+insert',
-    partition_by=['occurred_on'] if target.type == 'spark' else none,
+    partition_by=['occurred_month'] if target.type == 'spark' else none,
     on_schema_change='fail',
 ) }}
 
@@ -29,6 +30,7 @@ dated_rows as {{ personas.not_materialized() }} (
     select
         profile_id,
         cast(occurred_at_parsed as date) as occurred_on,
+        cast({{ dbt.date_trunc('month', 'occurred_at_parsed') }} as date) as occurred_month,
         channel = 'email'
         and not is_collapsed_duplicate
         and row_quarantine_reason is null as is_staged_email,
@@ -46,7 +48,7 @@ dated_rows as {{ personas.not_materialized() }} (
 
 changed as (
     select distinct
-        {{ 'occurred_on' if by_day else 'profile_id, occurred_on' }}
+        {{ 'occurred_month' if by_month else 'profile_id, occurred_on' }}
     from dated_rows
     where loaded_at > (select max(this_table.loaded_at) from {{ this }} as this_table)
 ),
@@ -56,8 +58,10 @@ batch as (
     from dated_rows
     inner join changed
         on
+            {%- if by_month %}
+            dated_rows.occurred_month = changed.occurred_month
+            {%- else %}
             dated_rows.occurred_on = changed.occurred_on
-            {%- if not by_day %}
             and dated_rows.profile_id = changed.profile_id
             {%- endif %}
 ),
@@ -80,9 +84,10 @@ final as (
         {{ personas.count_in_window("event_type = 'delivered'", 'is_staged_email') }} as deliveries,
         {{ personas.count_in_window("event_type = 'unsubscribed'", 'is_staged_email') }} as unsubscribes,
         {{ personas.count_in_window("event_type = 'subscribed'", 'is_staged_email') }} as subscriptions,
-        max(loaded_at) as loaded_at
+        max(loaded_at) as loaded_at,
+        occurred_month
     from batch
-    group by profile_id, occurred_on
+    group by profile_id, occurred_on, occurred_month
 )
 
 select * from final
