@@ -20,7 +20,10 @@
 {%- if is_incremental() %}
 {{ personas.incremental_changed_keys(relation, key_column, timestamp_column, parsed_timestamp_column) }},
 
-batch as (
+-- Materialized (a hint where the engine has one): the batch is small, and the trimming,
+-- duplicate and parsing steps after it read it three times; inlined, each of them would
+-- scan and join the whole raw input again.
+batch as {{ personas.materialized() }} (
     select {{ relation }}.*
     from {{ relation }}
     inner join changed_keys
@@ -33,30 +36,22 @@ batch as (
 {%- endif %}
 {%- endmacro %}
 
-{#- The CTEs `loaded_until` (the cutoff day) and `changed_keys` (merge_key of every key with a
-    raw row on or after the cutoff day, or one that cannot be placed in time) of an
-    incremental run, shared by every engine's incremental_batch. -#}
+{#- The CTE `changed_keys` of an incremental run (merge_key of every key with a raw row on or
+    after the cutoff day, or one that cannot be placed in time), shared by every engine's
+    incremental_batch. The cutoff is read from the table before the model's query is built
+    (personas.incremental_cutoff_day) and written in as a literal: one scan of the raw input
+    with a plain filter, where a subquery made DuckDB compare every raw row in a nested-loop
+    join. -#}
 {% macro incremental_changed_keys(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
 {%- set key_text = "coalesce(nullif(trim(" ~ relation ~ "." ~ key_column ~ "), ''), '')" -%}
-{%- set timestamp_text = "trim(" ~ relation ~ "." ~ timestamp_column ~ ")" -%}
-loaded_until as (
-    select
-        cast({{ personas.days_before('cast(max(' ~ parsed_timestamp_column ~ ') as date)', var('incremental_lookback_days')) }}
-            as {{ dbt.type_string() }}) as cutoff_day
-    from {{ this }}
-),
-
--- Two simple scans joined by `union` rather than one `or` of the four conditions: with the
--- cutoff inside an `or`, DuckDB compares every raw row in a nested-loop join (a third of an
--- incremental run's time at 100M rows). An empty table (no cutoff) takes every key.
+{%- set timestamp_text = "coalesce(trim(" ~ relation ~ "." ~ timestamp_column ~ "), '')" -%}
+{%- set cutoff_day = personas.incremental_cutoff_day(parsed_timestamp_column) -%}
 changed_keys as (
-    select {{ key_text }} as merge_key
+    select distinct {{ key_text }} as merge_key
     from {{ relation }}
-    where coalesce({{ timestamp_text }}, '') >= (select coalesce(loaded_until.cutoff_day, '') from loaded_until)
-    union
-    select {{ key_text }} as merge_key
-    from {{ relation }}
-    where coalesce({{ timestamp_text }}, '') not like '____-__-__ __:__:__%'
+    where
+        {{ timestamp_text }} >= '{{ cutoff_day }}'
+        or {{ timestamp_text }} not like '____-__-__ __:__:__%'
 )
 {%- endmacro %}
 

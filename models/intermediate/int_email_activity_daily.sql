@@ -22,7 +22,7 @@
 
 with
 
-base_email_events_rows as (
+base_email_events_rows as {{ personas.not_materialized() }} (
     select * from {{ ref('base_email_events_rows') }}
 ),
 
@@ -45,12 +45,17 @@ dated_rows as {{ personas.not_materialized() }} (
 ),
 
 {%- if is_incremental() %}
+{%- set loaded_at = personas.incremental_loaded_at() %}
 
+-- The pairs (months on Spark) with a row derived after this table's latest load: a literal,
+-- so that DuckDB reads only the row groups written since.
 changed as (
     select distinct
         {{ 'occurred_month' if by_month else 'profile_id, occurred_on' }}
     from dated_rows
-    where loaded_at > (select max(this_table.loaded_at) from {{ this }} as this_table)
+    {%- if loaded_at is not none %}
+    where loaded_at > cast('{{ loaded_at }}' as {{ dbt.type_timestamp() }})
+    {%- endif %}
 ),
 
 batch as (
