@@ -15,19 +15,39 @@
     {{ return(adapter.dispatch('incremental_batch', 'personas')(relation, key_column, timestamp_column, parsed_timestamp_column)) }}
 {%- endmacro %}
 
+{#- DuckDB and PostgreSQL: the raw input is scanned once. The rows a run re-derives are the raw
+    rows on or after the cutoff day or not placeable (recent_rows), and the older rows of the
+    same keys. Those older rows are taken from this table rather than from the raw input: it
+    holds one row per raw row already loaded, its text columns are the raw values trimmed
+    (trimming again changes nothing), and with append-only raw data they are the same rows.
+    That replaces a second scan of every raw row, and a join on its trimmed key, with a join
+    on this table's merge_key. -#}
 {% macro default__incremental_batch(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
-{%- set key_text = "coalesce(nullif(trim(" ~ relation ~ "." ~ key_column ~ "), ''), '')" -%}
 {%- if is_incremental() %}
-{{ personas.incremental_changed_keys(relation, key_column, timestamp_column, parsed_timestamp_column) }},
-
--- Materialized (a hint where the engine has one): the batch is small, and the trimming,
--- duplicate and parsing steps after it read it three times; inlined, each of them would
--- scan and join the whole raw input again.
-batch as {{ personas.materialized() }} (
+{%- set cutoff_day = personas.incremental_cutoff_day(parsed_timestamp_column) -%}
+{%- set columns = personas.raw_contract(relation)['columns'] -%}
+recent_rows as {{ personas.materialized() }} (
     select {{ relation }}.*
     from {{ relation }}
+    where {{ personas.incremental_recent_row(relation ~ '.' ~ timestamp_column, cutoff_day) }}
+),
+
+changed_keys as (
+    select distinct coalesce(nullif(trim(recent_rows.{{ key_column }}), ''), '') as merge_key
+    from recent_rows
+),
+
+batch as {{ personas.materialized() }} (
+    select * from recent_rows
+    union all
+    select
+        {%- for column in columns %}
+        this_table.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ this }} as this_table
     inner join changed_keys
-        on {{ key_text }} = changed_keys.merge_key
+        on this_table.merge_key = changed_keys.merge_key
+    where not ({{ personas.incremental_recent_row('this_table.' ~ timestamp_column, cutoff_day) }})
 )
 {%- else %}
 batch as (
@@ -36,22 +56,27 @@ batch as (
 {%- endif %}
 {%- endmacro %}
 
+{#- True for a raw row that an incremental run re-derives by itself: its timestamp text
+    (trimmed) is on or after the cutoff day, or it is missing or not shaped like the
+    contract's, so that it cannot be placed in time. Never null. -#}
+{% macro incremental_recent_row(timestamp_column, cutoff_day) -%}
+{%- set timestamp_text = "coalesce(trim(" ~ timestamp_column ~ "), '')" -%}
+({{ timestamp_text }} >= '{{ cutoff_day }}' or {{ timestamp_text }} not like '____-__-__ __:__:__%')
+{%- endmacro %}
+
 {#- The CTE `changed_keys` of an incremental run (merge_key of every key with a raw row on or
     after the cutoff day, or one that cannot be placed in time), shared by every engine's
-    incremental_batch. The cutoff is read from the table before the model's query is built
+    incremental batch on Spark. The cutoff is read from the table before the model's query is built
     (personas.incremental_cutoff_day) and written in as a literal: one scan of the raw input
     with a plain filter, where a subquery made DuckDB compare every raw row in a nested-loop
     join. -#}
 {% macro incremental_changed_keys(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
 {%- set key_text = "coalesce(nullif(trim(" ~ relation ~ "." ~ key_column ~ "), ''), '')" -%}
-{%- set timestamp_text = "coalesce(trim(" ~ relation ~ "." ~ timestamp_column ~ "), '')" -%}
 {%- set cutoff_day = personas.incremental_cutoff_day(parsed_timestamp_column) -%}
 changed_keys as (
     select distinct {{ key_text }} as merge_key
     from {{ relation }}
-    where
-        {{ timestamp_text }} >= '{{ cutoff_day }}'
-        or {{ timestamp_text }} not like '____-__-__ __:__:__%'
+    where {{ personas.incremental_recent_row(relation ~ '.' ~ timestamp_column, cutoff_day) }}
 )
 {%- endmacro %}
 

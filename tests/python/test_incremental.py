@@ -22,7 +22,7 @@ from conftest import PROJECT_DIR, build_project
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 from bench import split_last_day  # noqa: E402  (scripts/ is not a package)
 
-INCREMENTAL_MODELS = ("base_orders_rows", "base_email_events_rows", "base_site_visits_rows")
+INCREMENTAL_MODELS = ("base_orders_rows", "base_order_lines_rows", "base_email_events_rows", "base_site_visits_rows")
 # Columns that say when a row was derived, which differ between two builds by design.
 LOAD_COLUMNS = ("loaded_at",)
 

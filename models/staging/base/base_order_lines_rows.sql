@@ -1,0 +1,110 @@
+{%- set typed = {
+    'line_number': {'type': 'integer', 'parsed': 'line_number_parsed'},
+    'quantity': {'type': 'integer', 'parsed': 'quantity_parsed'},
+    'unit_price': {'type': 'money', 'parsed': 'unit_price_parsed'},
+    'discount_amount': {'type': 'money', 'parsed': 'discount_amount_parsed'},
+} -%}
+-- Incremental on DuckDB and PostgreSQL (per-model config): order lines carry no timestamp of
+-- their own, so a run re-derives the lines of the orders that base_orders_rows re-derived
+-- since this table's last load, plus every line whose order is not among the raw orders at
+-- all (they are orphans, and a daily run must not lose a new one). merge_key is the order's:
+-- delete+insert replaces all the lines of each such order. On Spark (Parquet tables: no
+-- delete, no merge) it is a table, rebuilt every run: its partitions would have to follow
+-- the orders' days (docs/decisions.md).
+-- depends_on: {{ ref('base_orders_rows') }} (read by incremental runs only)
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='delete+insert',
+    unique_key='merge_key',
+    on_schema_change='fail',
+) }}
+
+with
+
+raw_order_lines as {{ personas.not_materialized() }} (
+    select * from {{ personas.raw_relation('raw_order_lines') }} as raw_order_lines
+),
+
+{%- set order_key = "coalesce(nullif(trim(raw_order_lines.order_id), ''), '')" %}
+{%- if is_incremental() %}
+{%- set loaded_at = personas.incremental_loaded_at() %}
+
+base_orders_rows as (
+    select * from {{ ref('base_orders_rows') }}
+),
+
+-- The orders whose lines are re-derived: those re-derived since this table's last load, and
+-- the order ids of lines that match no raw order (orphans, re-checked on every run).
+changed_orders as (
+    select base_orders_rows.merge_key
+    from base_orders_rows
+    {%- if loaded_at is not none %}
+    where base_orders_rows.loaded_at > cast('{{ loaded_at }}' as {{ dbt.type_timestamp() }})
+    {%- endif %}
+    union
+    select {{ order_key }} as merge_key
+    from raw_order_lines
+    left join base_orders_rows
+        on {{ order_key }} = base_orders_rows.merge_key
+    where base_orders_rows.merge_key is null
+),
+
+batch as {{ personas.materialized() }} (
+    select raw_order_lines.*
+    from raw_order_lines
+    inner join changed_orders
+        on {{ order_key }} = changed_orders.merge_key
+),
+{%- else %}
+
+batch as (
+    select * from raw_order_lines
+),
+{%- endif %}
+
+trimmed as {{ personas.not_materialized() }} (
+    select {{ personas.trimmed_columns('raw_order_lines', 'batch') }}
+    from batch
+),
+
+keyed as {{ personas.not_materialized() }} (
+    select
+        trimmed.*,
+        -- '1' and '01' are the same line: conflicts are found on the number, not its text.
+        coalesce(
+            cast({{ personas.parse_integer('line_number') }} as {{ dbt.type_string() }}), line_number
+        ) as line_number_key,
+        coalesce(order_id, '') as merge_key
+    from trimmed
+),
+
+{{ personas.versioned_rows('keyed', 'raw_order_lines', ['order_id', 'line_number_key']) }},
+
+-- Typed after the repeats are classified: copies and versions compare the trimmed text.
+parsed as (
+    select
+        versioned.*,
+        {{ personas.parse_integer('line_number') }} as line_number_parsed,
+        {{ personas.parse_integer('quantity') }} as quantity_parsed,
+        {{ personas.parse_money('unit_price') }} as unit_price_parsed,
+        {{ personas.parse_money('discount_amount') }} as discount_amount_parsed
+    from versioned
+),
+
+final as (
+    select
+        parsed.*,
+        copy_number > 1 as is_collapsed_duplicate,
+        -- When this row was last derived: the start of the dbt run that wrote it.
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as loaded_at,
+        {{ personas.first_failing_check(
+            personas.quarantine_checks('raw_order_lines', typed)
+            + [['quantity_parsed < 1', 'quantity_below_one', 'quantity'],
+               ['line_number_parsed < 1', 'line_number_below_one', 'line_number'],
+               ['versions_of_key > 1', 'conflicting_duplicate', 'line_number']],
+            prefix='row_'
+        ) }}
+    from parsed
+)
+
+select * from final
