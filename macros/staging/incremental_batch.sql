@@ -15,45 +15,22 @@
     {{ return(adapter.dispatch('incremental_batch', 'personas')(relation, key_column, timestamp_column, parsed_timestamp_column)) }}
 {%- endmacro %}
 
-{#- DuckDB and PostgreSQL: the raw input is scanned once. The rows a run re-derives are the raw
-    rows on or after the cutoff day or not placeable (recent_rows), and the older rows of the
-    same keys. Those older rows are taken from this table rather than from the raw input: it
-    holds one row per raw row already loaded, its text columns are the raw values trimmed
-    (trimming again changes nothing), and with append-only raw data they are the same rows.
-    That replaces a second scan of every raw row, and a join on its trimmed key, with a join
-    on this table's merge_key. -#}
+{#- DuckDB and PostgreSQL: the changed keys, then every raw row of them (old rows too), read
+    from the raw input again. (Taking the old rows from this table instead, which holds them
+    as trimmed text, was faster alone but slower in a real run, where two models scan their
+    tables at once: docs/benchmarks.md.) -#}
 {% macro default__incremental_batch(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
+{%- set key_text = "coalesce(nullif(trim(" ~ relation ~ "." ~ key_column ~ "), ''), '')" -%}
 {%- if is_incremental() %}
-{%- set cutoff_day = personas.incremental_cutoff_day(parsed_timestamp_column) -%}
-{%- set columns = personas.raw_contract(relation)['columns'] -%}
-recent_rows as {{ personas.materialized() }} (
+{{ personas.incremental_changed_keys(relation, key_column, timestamp_column, parsed_timestamp_column) }},
+
+-- Materialized (a hint where the engine has one): the batch is small, and the trimming,
+-- duplicate and parsing steps after it read it three times.
+batch as {{ personas.materialized() }} (
     select {{ relation }}.*
     from {{ relation }}
-    where {{ personas.incremental_recent_row(relation ~ '.' ~ timestamp_column, cutoff_day) }}
-),
-
-changed_keys as (
-    select distinct coalesce(nullif(trim(recent_rows.{{ key_column }}), ''), '') as merge_key
-    from recent_rows
-),
-
--- The table's rows of those keys, joined first (materialized) so that the filter below reads
--- a few thousand rows, not every row of the table.
-this_rows as {{ personas.materialized() }} (
-    select
-        {%- for column in columns %}
-        this_table.{{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from {{ this }} as this_table
     inner join changed_keys
-        on this_table.merge_key = changed_keys.merge_key
-),
-
-batch as {{ personas.materialized() }} (
-    select * from recent_rows
-    union all
-    select * from this_rows
-    where not ({{ personas.incremental_recent_row('this_rows.' ~ timestamp_column, cutoff_day, is_trimmed=true) }})
+        on {{ key_text }} = changed_keys.merge_key
 )
 {%- else %}
 batch as (
@@ -65,25 +42,20 @@ batch as (
 {#- True for a raw row that an incremental run re-derives by itself: its timestamp text
     (trimmed) is on or after the cutoff day, or it is missing or not shaped like the
     contract's, so that it cannot be placed in time. Never null. Raw text is trimmed only when
-    it starts or ends with a space (the same result, at half the cost on 100M rows); text
-    stored by a base model (is_trimmed) is trimmed already. -#}
-{% macro incremental_recent_row(timestamp_column, cutoff_day, is_trimmed=false) -%}
+    it starts or ends with a space (the same result, at half the cost on 100M rows). -#}
+{% macro incremental_recent_row(timestamp_column, cutoff_day) -%}
 {%- set shape = "'____-__-__ __:__:__%'" -%}
-{%- if is_trimmed -%}
-(coalesce({{ timestamp_column }}, '') >= '{{ cutoff_day }}' or coalesce({{ timestamp_column }}, '') not like {{ shape }})
-{%- else -%}
 case
     when {{ timestamp_column }} is null then true
     when left({{ timestamp_column }}, 1) = ' ' or right({{ timestamp_column }}, 1) = ' '
         then trim({{ timestamp_column }}) >= '{{ cutoff_day }}' or trim({{ timestamp_column }}) not like {{ shape }}
     else {{ timestamp_column }} >= '{{ cutoff_day }}' or {{ timestamp_column }} not like {{ shape }}
 end
-{%- endif -%}
 {%- endmacro %}
 
 {#- The CTE `changed_keys` of an incremental run (merge_key of every key with a raw row on or
     after the cutoff day, or one that cannot be placed in time), shared by every engine's
-    incremental batch on Spark. The cutoff is read from the table before the model's query is built
+    engine's incremental_batch. The cutoff is read from the table before the model's query is built
     (personas.incremental_cutoff_day) and written in as a literal: one scan of the raw input
     with a plain filter, where a subquery made DuckDB compare every raw row in a nested-loop
     join. -#}
