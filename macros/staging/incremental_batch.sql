@@ -55,7 +55,7 @@ end
 
 {#- The CTE `changed_keys` of an incremental run (merge_key of every key with a raw row on or
     after the cutoff day, or one that cannot be placed in time), shared by every engine's
-    engine's incremental_batch. The cutoff is read from the table before the model's query is built
+    incremental_batch. The cutoff is read from the table before the model's query is built
     (personas.incremental_cutoff_day) and written in as a literal: one scan of the raw input
     with a plain filter, where a subquery made DuckDB compare every raw row in a nested-loop
     join. -#}

@@ -29,7 +29,8 @@ raw_order_lines as {{ personas.not_materialized() }} (
 {%- if is_incremental() %}
 {%- set loaded_at = personas.incremental_loaded_at() %}
 
-base_orders_rows as (
+-- Read twice below, for two columns: not copied whole (DuckDB materializes a CTE read twice).
+base_orders_rows as {{ personas.not_materialized() }} (
     select * from {{ ref('base_orders_rows') }}
 ),
 
