@@ -366,6 +366,68 @@ def full_fixture_build(dbt_build: BuildFactory) -> DbtRun:
     return dbt_build(FULL_END_TO_END)
 
 
+# --- engine builds in the background ------------------------------------------------------
+#
+# A Spark build waits on the JVM, the scheduler and the catalog far more than on the CPU (the
+# fixture build with its data tests: about 4 minutes, at well under one core), so the Spark
+# work of a session runs in one background thread from the session's start, beside the
+# DuckDB and PostgreSQL tests, instead of after them. A module announces a job at import:
+#
+#     SPARK_RUN = declare_background("spark incremental", job, wanted=lambda item: ...)
+#
+# job(tmp_path_factory) runs once, and only when a selected test wants it (`wanted`, on each
+# collected item; `-k duckdb` starts no Spark). A fixture gets its result, or its exception
+# (a pytest.fail or skip inside the job fails or skips the test), with background_result.
+
+
+@dataclass(frozen=True)
+class BackgroundJob:
+    name: str
+    job: Callable[[pytest.TempPathFactory], Any]
+    wanted: Callable[[pytest.Item], bool]
+
+
+_BACKGROUND: list[BackgroundJob] = []
+_BACKGROUND_FUTURES: dict[str, Future[Any]] = {}
+
+
+def declare_background(
+    name: str, job: Callable[[pytest.TempPathFactory], Any], wanted: Callable[[pytest.Item], bool]
+) -> BackgroundJob:
+    """Announce (at module level) a job to run in the background from the session's start."""
+    declared = BackgroundJob(name, job, wanted)
+    if all(existing.name != name for existing in _BACKGROUND):
+        _BACKGROUND.append(declared)
+    return declared
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background_jobs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # One at a time: two Spark sessions at once, beside the DuckDB builds, would crowd 2 cores.
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="background")
+    for declared in _BACKGROUND:
+        if any(declared.wanted(item) for item in request.session.items):
+            _BACKGROUND_FUTURES[declared.name] = executor.submit(declared.job, tmp_path_factory)
+    yield
+    executor.shutdown(wait=True, cancel_futures=True)
+    _BACKGROUND_FUTURES.clear()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules whose tests wait on a background job run last (each module whole, so that
+    its module fixtures are built once), so the other tests run while the job does."""
+    waiting_modules = {item.module for item in items if any(job.wanted(item) for job in _BACKGROUND)}
+    items.sort(key=lambda item: item.module in waiting_modules)  # stable: order kept otherwise
+
+
+def background_result(declared: BackgroundJob) -> Any:
+    """The job's result, waiting for it (started by background_jobs); re-raises its exception."""
+    future = _BACKGROUND_FUTURES.get(declared.name)
+    if future is None:
+        raise RuntimeError(f"background job {declared.name!r} was not started: no collected test is `wanted` by it")
+    return future.result()
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """How long each dbt command took: the python suite's budget is a few minutes."""
     if not _BUILD_LOG:

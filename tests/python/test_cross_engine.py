@@ -16,6 +16,9 @@ there:
     Spark:      PERSONAS_TEST_SPARK=1 (local pyspark, dbt-spark's session method).
 Unset, that engine's test is skipped, saying why. PERSONAS_REQUIRE_ALL_ENGINES=1 (set by
 .ci/run) turns a missing engine into a failure: CI never skips.
+
+Spark's build, and every unit test on Spark after it, run in the background from the start of
+the session (conftest's declare_background), beside the other tests; this module runs last.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from typing import Any
 
 import pytest
 
-from conftest import _BUILD_LOG, FIXTURES_DIR, PROJECT_DIR, dbt_executable
+from conftest import _BUILD_LOG, FIXTURES_DIR, PROJECT_DIR, background_result, dbt_executable, declare_background
 
 # The raw seeds of the project, which this test replaces with the fixture's files (only
 # DuckDB reads raw files through var raw_data_path; the other engines load seeds).
@@ -211,11 +214,40 @@ def postgres_build(tmp_path_factory: pytest.TempPathFactory) -> EngineBuild:
     return build_and_read("postgres", tmp_path_factory.mktemp("cross_engine_postgres"))
 
 
-@pytest.fixture(scope="module")
-def spark_build(tmp_path_factory: pytest.TempPathFactory) -> EngineBuild:
+@dataclass
+class SparkResults:
+    build: EngineBuild
+    unit_tests: subprocess.CompletedProcess[str]
+
+
+def _spark_build_and_unit_tests(tmp_path_factory: pytest.TempPathFactory) -> SparkResults:
+    """The fixture on Spark, then every unit test on Spark (in the background: conftest)."""
     if os.environ.get("PERSONAS_TEST_SPARK", "") != "1":
         _skip_or_fail("Spark is not available: PERSONAS_TEST_SPARK is not 1 (needs Java 17 and pyspark)")
-    return build_and_read("spark", tmp_path_factory.mktemp("cross_engine_spark"))
+    build = build_and_read("spark", tmp_path_factory.mktemp("cross_engine_spark"))
+    # Unit tests need their inputs' relations to exist (dbt reads their columns), which the
+    # fixture build has just made; a Spark session is too slow to seed the demo again for them.
+    started = time.monotonic()
+    unit_tests = _dbt(["test", "--select", "test_type:unit"], build.project, build.workdir, "spark")
+    _BUILD_LOG.append(("cross-engine: unit tests on spark", time.monotonic() - started, unit_tests.returncode))
+    return SparkResults(build, unit_tests)
+
+
+SPARK_JOB = declare_background(
+    "cross-engine on spark",
+    _spark_build_and_unit_tests,
+    wanted=lambda item: "spark_results" in getattr(item, "fixturenames", ()),
+)
+
+
+@pytest.fixture(scope="module")
+def spark_results() -> SparkResults:
+    return background_result(SPARK_JOB)
+
+
+@pytest.fixture(scope="module")
+def spark_build(spark_results: SparkResults) -> EngineBuild:
+    return spark_results.build
 
 
 def _differences(reference: EngineBuild, other: EngineBuild) -> list[str]:
@@ -264,11 +296,8 @@ def test_spark_gives_the_same_segments(duckdb_build: EngineBuild, spark_build: E
     assert not differences, "\n".join(differences)
 
 
-def test_unit_tests_pass_on_spark(spark_build: EngineBuild) -> None:
-    """Every unit test, on Spark. Unit tests need their inputs' relations to exist (dbt reads
-    their columns), which the fixture build has just made; a Spark session is too slow to
-    seed the demo again for them. (DuckDB and PostgreSQL run them in `make dbt-test`.)"""
-    started = time.monotonic()
-    result = _dbt(["test", "--select", "test_type:unit"], spark_build.project, spark_build.workdir, "spark")
-    _BUILD_LOG.append(("cross-engine: unit tests on spark", time.monotonic() - started, result.returncode))
+def test_unit_tests_pass_on_spark(spark_results: SparkResults) -> None:
+    """Every unit test, on Spark, after the fixture build (DuckDB and PostgreSQL run them in
+    `make dbt-test`)."""
+    result = spark_results.unit_tests
     assert result.returncode == 0, f"unit tests failed on spark:\n{_summary(result.stdout)}"

@@ -30,6 +30,8 @@ here, and the intermediate and marts tables built from them are compared.
 Engines are there or not as in test_cross_engine.py: PostgreSQL when PERSONAS_POSTGRES_PORT is
 set (databases personas_incr_day and personas_incr_full are created on that server), Spark
 when PERSONAS_TEST_SPARK=1; otherwise skipped, or failed with PERSONAS_REQUIRE_ALL_ENGINES=1.
+Spark's three builds run in the background from the start of the session (conftest's
+declare_background); this module runs last.
 Nothing is generated before an engine is known to run, so `make test` without them stays as fast.
 """
 
@@ -39,6 +41,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -57,7 +60,7 @@ from test_cross_engine import (
     _summary,
 )
 
-from conftest import _BUILD_LOG, PROJECT_DIR
+from conftest import _BUILD_LOG, PROJECT_DIR, background_result, declare_background
 
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 from bench import split_last_day  # noqa: E402  (scripts/ is not a package)
@@ -87,8 +90,24 @@ class Shop:
     last_day: str
 
 
+_SHOP: list[Shop] = []
+_SHOP_LOCK = threading.Lock()
+
+
+def make_shop(tmp_path_factory: pytest.TempPathFactory) -> Shop:
+    """The generated shop, once per session (the Spark run asks for it from the background)."""
+    with _SHOP_LOCK:
+        if not _SHOP:
+            _SHOP.append(_generate_shop(tmp_path_factory))
+        return _SHOP[0]
+
+
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Shop:
+    return make_shop(tmp_path_factory)
+
+
+def _generate_shop(tmp_path_factory: pytest.TempPathFactory) -> Shop:
     """The generated shop as CSV seeds: today's, and yesterday's (without its last day)."""
     root = tmp_path_factory.mktemp("incremental_engines_shop")
     parquet_today, parquet_yesterday = root / "parquet_today", root / "parquet_yesterday"
@@ -304,11 +323,23 @@ def postgres_run(shop: Shop, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     run.close()
 
 
-@pytest.fixture(scope="module")
-def spark_run(shop: Shop, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineRun]:
+def _spark_run(tmp_path_factory: pytest.TempPathFactory) -> EngineRun:
     if os.environ.get("PERSONAS_TEST_SPARK", "") != "1":
         _skip_or_fail("Spark is not available: PERSONAS_TEST_SPARK is not 1 (needs Java 17 and pyspark)")
-    run = run_engine("spark", shop, tmp_path_factory.mktemp("incremental_spark"))
+    return run_engine("spark", make_shop(tmp_path_factory), tmp_path_factory.mktemp("incremental_spark"))
+
+
+# Spark's three builds run in the background from the session's start (conftest).
+SPARK_JOB = declare_background(
+    "incremental on spark",
+    _spark_run,
+    wanted=lambda item: getattr(getattr(item, "callspec", None), "params", {}).get("engine_run") == "spark",
+)
+
+
+@pytest.fixture(scope="module")
+def spark_run() -> Iterator[EngineRun]:
+    run = background_result(SPARK_JOB)
     yield run
     run.close()
 
