@@ -20,7 +20,7 @@
     as trimmed text, was faster alone but slower in a real run, where two models scan their
     tables at once: docs/benchmarks.md.) -#}
 {% macro default__incremental_batch(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
-{%- set key_text = "coalesce(nullif(trim(" ~ relation ~ "." ~ key_column ~ "), ''), '')" -%}
+{%- set key_text = personas.raw_merge_key(relation, key_column) -%}
 {%- if is_incremental() %}
 {{ personas.incremental_changed_keys(relation, key_column, timestamp_column, parsed_timestamp_column) }},
 
@@ -37,6 +37,12 @@ batch as (
     select * from {{ relation }}
 )
 {%- endif %}
+{%- endmacro %}
+
+{#- The merge_key of a raw row, from its untrimmed key column: the trimmed id, or '' when it
+    is missing or empty (as the base_<entity>_rows models key their rows). -#}
+{% macro raw_merge_key(relation, key_column) -%}
+coalesce(nullif(trim({{ relation }}.{{ key_column }}), ''), '')
 {%- endmacro %}
 
 {#- True for a raw row that an incremental run re-derives by itself: its timestamp text
@@ -60,7 +66,7 @@ end
     with a plain filter, where a subquery made DuckDB compare every raw row in a nested-loop
     join. -#}
 {% macro incremental_changed_keys(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
-{%- set key_text = "coalesce(nullif(trim(" ~ relation ~ "." ~ key_column ~ "), ''), '')" -%}
+{%- set key_text = personas.raw_merge_key(relation, key_column) -%}
 {%- set cutoff_day = personas.incremental_cutoff_day(parsed_timestamp_column) -%}
 changed_keys as (
     select distinct {{ key_text }} as merge_key
@@ -72,7 +78,7 @@ changed_keys as (
 {#- Spark: insert_overwrite replaces whole partitions (key_first_day), so the batch is every raw
     row of every key that lives in a partition being rewritten. -#}
 {% macro spark__incremental_batch(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
-{%- set key_text = "coalesce(nullif(trim(" ~ relation ~ "." ~ key_column ~ "), ''), '')" -%}
+{%- set key_text = personas.raw_merge_key(relation, key_column) -%}
 {%- set timestamp_text = "trim(" ~ relation ~ "." ~ timestamp_column ~ ")" -%}
 {%- if is_incremental() %}
 {{ personas.incremental_changed_keys(relation, key_column, timestamp_column, parsed_timestamp_column) }},

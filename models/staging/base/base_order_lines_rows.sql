@@ -25,7 +25,7 @@ raw_order_lines as {{ personas.not_materialized() }} (
     select * from {{ personas.raw_relation('raw_order_lines') }} as raw_order_lines
 ),
 
-{%- set order_key = "coalesce(nullif(trim(raw_order_lines.order_id), ''), '')" %}
+{%- set order_key = personas.raw_merge_key('raw_order_lines', 'order_id') %}
 {%- if is_incremental() %}
 {%- set loaded_at = personas.incremental_loaded_at() %}
 
