@@ -90,6 +90,14 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def _require_engine(engine: str) -> None:
+    """Skip (or, in CI, fail) unless the environment says the engine is there."""
+    if engine == "postgres" and not os.environ.get("PERSONAS_POSTGRES_PORT"):
+        _skip_or_fail("PostgreSQL is not available: PERSONAS_POSTGRES_PORT is not set (.ci/run starts a server)")
+    if engine == "spark" and os.environ.get("PERSONAS_TEST_SPARK", "") != "1":
+        _skip_or_fail("Spark is not available: PERSONAS_TEST_SPARK is not 1 (needs Java 17 and pyspark)")
+
+
 def _fixture_project(destination: Path, raw_folder: Path = FIXTURES_DIR / FIXTURE) -> Path:
     """A copy of the project whose raw seeds are the CSV files of raw_folder (by default the
     fixture's; nothing else changed)."""
@@ -209,8 +217,7 @@ def duckdb_build(tmp_path_factory: pytest.TempPathFactory) -> EngineBuild:
 
 @pytest.fixture(scope="module")
 def postgres_build(tmp_path_factory: pytest.TempPathFactory) -> EngineBuild:
-    if not os.environ.get("PERSONAS_POSTGRES_PORT"):
-        _skip_or_fail("PostgreSQL is not available: PERSONAS_POSTGRES_PORT is not set (.ci/run starts a server)")
+    _require_engine("postgres")
     return build_and_read("postgres", tmp_path_factory.mktemp("cross_engine_postgres"))
 
 
@@ -222,8 +229,7 @@ class SparkResults:
 
 def _spark_build_and_unit_tests(tmp_path_factory: pytest.TempPathFactory) -> SparkResults:
     """The fixture on Spark, then every unit test on Spark (in the background: conftest)."""
-    if os.environ.get("PERSONAS_TEST_SPARK", "") != "1":
-        _skip_or_fail("Spark is not available: PERSONAS_TEST_SPARK is not 1 (needs Java 17 and pyspark)")
+    _require_engine("spark")
     build = build_and_read("spark", tmp_path_factory.mktemp("cross_engine_spark"))
     # Unit tests need their inputs' relations to exist (dbt reads their columns), which the
     # fixture build has just made; a Spark session is too slow to seed the demo again for them.

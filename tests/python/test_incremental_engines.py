@@ -37,7 +37,6 @@ Nothing is generated before an engine is known to run, so `make test` without th
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -56,7 +55,7 @@ from test_cross_engine import (
     _dbt,
     _fixture_project,
     _postgres_connection,
-    _skip_or_fail,
+    _require_engine,
     _summary,
 )
 
@@ -316,16 +315,14 @@ def run_engine(engine: str, shop: Shop, root: Path) -> EngineRun:
 
 @pytest.fixture(scope="module")
 def postgres_run(shop: Shop, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineRun]:
-    if not os.environ.get("PERSONAS_POSTGRES_PORT"):
-        _skip_or_fail("PostgreSQL is not available: PERSONAS_POSTGRES_PORT is not set (.ci/run starts a server)")
+    _require_engine("postgres")
     run = run_engine("postgres", shop, tmp_path_factory.mktemp("incremental_postgres"))
     yield run
     run.close()
 
 
 def _spark_run(tmp_path_factory: pytest.TempPathFactory) -> EngineRun:
-    if os.environ.get("PERSONAS_TEST_SPARK", "") != "1":
-        _skip_or_fail("Spark is not available: PERSONAS_TEST_SPARK is not 1 (needs Java 17 and pyspark)")
+    _require_engine("spark")
     return run_engine("spark", make_shop(tmp_path_factory), tmp_path_factory.mktemp("incremental_spark"))
 
 
