@@ -5,9 +5,9 @@
       versions_of_key  how many different rows share the key (> 1 is a conflict);
       key_first_day    only with `placed_by` (the trimmed timestamp column): the key's
                        first day, personas.key_first_day (the Spark partition of its rows).
-    Most keys occur once: a cheap search on a fingerprint of the key (personas.repeated_keys)
-    finds the few that repeat (or are null), and only their rows go through the two window
-    functions, which at 100M rows would otherwise sort every row by every column. The rows are read twice (the
+    Most keys occur once: a cheap group-by on a fingerprint of the key finds the few that
+    repeat (or are null), and only their rows go through the two window functions, which at
+    100M rows would otherwise sort every row by every column. The rows are read twice (the
     repeated keys, then the rows) rather than copied (personas.not_materialized): give it the
     trimmed text, and parse after it, so that parsing runs once per row. Call it after a CTE
     named `relation`, followed by a comma. -#}
@@ -18,7 +18,18 @@
 {% macro default__versioned_rows(relation, entity, key_columns, placed_by) -%}
 {%- set all_columns = personas.raw_contract(entity)['columns'] | join(', ') -%}
 {%- set keys = key_columns | join(', ') -%}
-{{ personas.repeated_keys(relation, key_columns) }},
+repeated_keys as (
+    select
+        {{ personas.key_fingerprint(key_columns) }} as key_fingerprint,
+        1 as is_repeated
+    from {{ relation }}
+    where
+        {%- for key in key_columns %}
+        {{ key }} is not null{{ ' and' if not loop.last }}
+        {%- endfor %}
+    group by {{ personas.key_fingerprint(key_columns) }}
+    having count(*) > 1
+),
 
 rows_with_repetition as {{ personas.not_materialized() }} (
     select
@@ -67,52 +78,5 @@ versioned as (
         {%- endif %}
     from rows_with_repetition
     where has_repeated_key = 0
-)
-{%- endmacro %}
-
-{#- The CTE `repeated_keys` of versioned_rows: the fingerprint (personas.key_fingerprint) of
-    every non-null key that more than one row of `relation` shares, with is_repeated = 1. -#}
-{% macro repeated_keys(relation, key_columns) -%}
-    {{ return(adapter.dispatch('repeated_keys', 'personas')(relation, key_columns)) }}
-{%- endmacro %}
-
-{#- Default: a group-by on the fingerprint. -#}
-{% macro default__repeated_keys(relation, key_columns) -%}
-repeated_keys as (
-    select
-        {{ personas.key_fingerprint(key_columns) }} as key_fingerprint,
-        1 as is_repeated
-    from {{ relation }}
-    where
-        {%- for key in key_columns %}
-        {{ key }} is not null{{ ' and' if not loop.last }}
-        {%- endfor %}
-    group by {{ personas.key_fingerprint(key_columns) }}
-    having count(*) > 1
-)
-{%- endmacro %}
-
-{#- DuckDB: the fingerprints (64-bit integers) sorted, a repeat being equal to the one before
-    it. At 95M email events a sort of the integers takes 12.6 s where the group-by, which
-    builds a hash table of 95M groups to keep 0.3M, takes 20.4 s (docs/benchmarks.md). -#}
-{% macro duckdb__repeated_keys(relation, key_columns) -%}
-repeated_keys as (
-    select distinct
-        key_fingerprint,
-        1 as is_repeated
-    from (
-        select
-            key_fingerprint,
-            lag(key_fingerprint) over (order by key_fingerprint) as previous_fingerprint
-        from (
-            select {{ personas.key_fingerprint(key_columns) }} as key_fingerprint
-            from {{ relation }}
-            where
-                {%- for key in key_columns %}
-                {{ key }} is not null{{ ' and' if not loop.last }}
-                {%- endfor %}
-        ) as fingerprints
-    ) as sorted_fingerprints
-    where key_fingerprint = previous_fingerprint
 )
 {%- endmacro %}
