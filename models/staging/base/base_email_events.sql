@@ -14,10 +14,31 @@ stg_profiles as (
     select * from {{ ref('stg_profiles') }}
 ),
 
--- The parent check: every messaging event belongs to a staged profile.
+-- The parent check: every messaging event belongs to a staged profile. The raw timestamp text,
+-- which the table keeps only where it is not the canonical text of the parsed value, is
+-- restored (personas.restored_timestamp_text).
 with_parent as (
     select
-        base_email_events_rows.*,
+        base_email_events_rows.event_id,
+        base_email_events_rows.profile_id,
+        base_email_events_rows.channel,
+        base_email_events_rows.event_type,
+        base_email_events_rows.campaign_id,
+        {{ personas.restored_timestamp_text(
+            'base_email_events_rows.occurred_at_text', 'base_email_events_rows.occurred_at_parsed'
+        ) }} as occurred_at,
+        base_email_events_rows.is_apple_privacy_open,
+        base_email_events_rows.occurred_at_parsed,
+        base_email_events_rows.is_apple_privacy_open_parsed,
+        base_email_events_rows.merge_key,
+        base_email_events_rows.has_repeated_key,
+        base_email_events_rows.copy_number,
+        base_email_events_rows.versions_of_key,
+        base_email_events_rows.key_first_day,
+        base_email_events_rows.is_collapsed_duplicate,
+        base_email_events_rows.loaded_at,
+        base_email_events_rows.row_quarantine_reason,
+        base_email_events_rows.row_quarantine_column,
         stg_profiles.profile_id is null as is_orphan
     from base_email_events_rows
     left join stg_profiles

@@ -55,9 +55,24 @@ parsed as (
     from versioned
 ),
 
+-- The timestamp text is kept only where it is not the canonical text of the parsed value
+-- (personas.timestamp_text_unless_canonical); base_email_events restores it.
 final as (
     select
-        parsed.*,
+        event_id,
+        profile_id,
+        channel,
+        event_type,
+        campaign_id,
+        {{ personas.timestamp_text_unless_canonical('occurred_at', 'occurred_at_parsed') }} as occurred_at_text,
+        is_apple_privacy_open,
+        occurred_at_parsed,
+        is_apple_privacy_open_parsed,
+        merge_key,
+        has_repeated_key,
+        copy_number,
+        versions_of_key,
+        key_first_day,
         copy_number > 1 as is_collapsed_duplicate,
         -- When this row was last derived: the start of the dbt run that wrote it.
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as loaded_at,

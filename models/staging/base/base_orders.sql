@@ -15,9 +15,31 @@ stg_profiles as (
 ),
 
 -- The parent check: an order's profile must be a staged profile (null is a guest checkout).
+-- The raw timestamp text, which the table keeps only where it is not the canonical text of
+-- the parsed value, is restored (personas.restored_timestamp_text).
 with_parent as (
     select
-        base_orders_rows.*,
+        base_orders_rows.order_id,
+        base_orders_rows.profile_id,
+        {{ personas.restored_timestamp_text(
+            'base_orders_rows.ordered_at_text', 'base_orders_rows.ordered_at_parsed'
+        ) }} as ordered_at,
+        base_orders_rows.status,
+        base_orders_rows.currency,
+        base_orders_rows.order_total,
+        base_orders_rows.discount_total,
+        base_orders_rows.ordered_at_parsed,
+        base_orders_rows.order_total_parsed,
+        base_orders_rows.discount_total_parsed,
+        base_orders_rows.merge_key,
+        base_orders_rows.has_repeated_key,
+        base_orders_rows.copy_number,
+        base_orders_rows.versions_of_key,
+        base_orders_rows.key_first_day,
+        base_orders_rows.is_collapsed_duplicate,
+        base_orders_rows.loaded_at,
+        base_orders_rows.row_quarantine_reason,
+        base_orders_rows.row_quarantine_column,
         base_orders_rows.profile_id is not null and stg_profiles.profile_id is null as is_orphan
     from base_orders_rows
     left join stg_profiles

@@ -53,9 +53,25 @@ parsed as (
     from versioned
 ),
 
+-- The timestamp text is kept only where it is not the canonical text of the parsed value
+-- (personas.timestamp_text_unless_canonical); base_orders restores it.
 final as (
     select
-        parsed.*,
+        order_id,
+        profile_id,
+        {{ personas.timestamp_text_unless_canonical('ordered_at', 'ordered_at_parsed') }} as ordered_at_text,
+        status,
+        currency,
+        order_total,
+        discount_total,
+        ordered_at_parsed,
+        order_total_parsed,
+        discount_total_parsed,
+        merge_key,
+        has_repeated_key,
+        copy_number,
+        versions_of_key,
+        key_first_day,
         copy_number > 1 as is_collapsed_duplicate,
         -- When this row was last derived: the start of the dbt run that wrote it.
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as loaded_at,

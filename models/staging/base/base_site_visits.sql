@@ -15,9 +15,31 @@ stg_profiles as (
 ),
 
 -- The parent check: a known visitor must be a staged profile (null is an anonymous visitor).
+-- The raw timestamp text, which the table keeps only where it is not the canonical text of
+-- the parsed value, is restored (personas.restored_timestamp_text).
 with_parent as (
     select
-        base_site_visits_rows.*,
+        base_site_visits_rows.event_id,
+        base_site_visits_rows.profile_id,
+        base_site_visits_rows.session_id,
+        base_site_visits_rows.event_type,
+        {{ personas.restored_timestamp_text(
+            'base_site_visits_rows.occurred_at_text', 'base_site_visits_rows.occurred_at_parsed'
+        ) }} as occurred_at,
+        base_site_visits_rows.product_id,
+        base_site_visits_rows.category,
+        base_site_visits_rows.value,
+        base_site_visits_rows.occurred_at_parsed,
+        base_site_visits_rows.value_parsed,
+        base_site_visits_rows.merge_key,
+        base_site_visits_rows.has_repeated_key,
+        base_site_visits_rows.copy_number,
+        base_site_visits_rows.versions_of_key,
+        base_site_visits_rows.key_first_day,
+        base_site_visits_rows.is_collapsed_duplicate,
+        base_site_visits_rows.loaded_at,
+        base_site_visits_rows.row_quarantine_reason,
+        base_site_visits_rows.row_quarantine_column,
         base_site_visits_rows.profile_id is not null and stg_profiles.profile_id is null as is_orphan
     from base_site_visits_rows
     left join stg_profiles

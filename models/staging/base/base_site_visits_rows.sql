@@ -54,9 +54,25 @@ parsed as (
     from versioned
 ),
 
+-- The timestamp text is kept only where it is not the canonical text of the parsed value
+-- (personas.timestamp_text_unless_canonical); base_site_visits restores it.
 final as (
     select
-        parsed.*,
+        event_id,
+        profile_id,
+        session_id,
+        event_type,
+        {{ personas.timestamp_text_unless_canonical('occurred_at', 'occurred_at_parsed') }} as occurred_at_text,
+        product_id,
+        category,
+        value,
+        occurred_at_parsed,
+        value_parsed,
+        merge_key,
+        has_repeated_key,
+        copy_number,
+        versions_of_key,
+        key_first_day,
         copy_number > 1 as is_collapsed_duplicate,
         -- When this row was last derived: the start of the dbt run that wrote it.
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as loaded_at,
