@@ -15,10 +15,15 @@
     Half the cost of the trims at 100M rows. -#}
 {% macro duckdb__trimmed_columns(entity, relation_alias) -%}
     {%- for column in personas.raw_contract(entity)['columns'] %}
-    {%- set value = relation_alias ~ '.' ~ column %}
-    nullif(
+    {{ personas.duckdb_trimmed_text(relation_alias ~ '.' ~ column) }} as {{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- DuckDB: one raw value trimmed, and '' as null; trim() runs only on a value with a space at
+    an end. Shared by duckdb__trimmed_columns and duckdb__raw_merge_key. -#}
+{% macro duckdb_trimmed_text(value) -%}
+nullif(
         case when starts_with({{ value }}, ' ') or ends_with({{ value }}, ' ') then trim({{ value }}) else {{ value }} end,
         ''
-    ) as {{ column }}{{ ',' if not loop.last }}
-    {%- endfor %}
+    )
 {%- endmacro %}
