@@ -4,31 +4,31 @@
     touched by a dynamic insert overwrite, and would keep that key's old rows beside its new
     ones. This drops such a partition: one that holds no row of this run and holds a key
     that this run wrote (into another partition). Other engines replace rows by key
-    (delete+insert): nothing to do. -#}
-{% macro drop_emptied_partitions() -%}
-    {{ return(adapter.dispatch('drop_emptied_partitions', 'personas')()) }}
+    (delete+insert): nothing to do. `key_column`: the table's key (the id, '' when missing). -#}
+{% macro drop_emptied_partitions(key_column) -%}
+    {{ return(adapter.dispatch('drop_emptied_partitions', 'personas')(key_column)) }}
 {%- endmacro %}
 
-{% macro default__drop_emptied_partitions() -%}
+{% macro default__drop_emptied_partitions(key_column) -%}
 {%- endmacro %}
 
 {#- Spark: `alter table ... drop partition`, the only way to empty a partition of a Parquet table. -#}
-{% macro spark__drop_emptied_partitions() -%}
+{% macro spark__drop_emptied_partitions(key_column) -%}
     {%- if execute and is_incremental() -%}
         {%- set this_run = "cast('" ~ run_started_at.strftime("%Y-%m-%d %H:%M:%S") ~ "' as timestamp)" -%}
         {%- set query -%}
             with written_keys as (
-                select distinct merge_key from {{ this }} where loaded_at = {{ this_run }}
+                select distinct {{ key_column }} as written_key from {{ this }} where loaded_at = {{ this_run }}
             ),
 
             partitions as (
                 select
                     this_table.key_first_day,
                     max(case when this_table.loaded_at = {{ this_run }} then 1 else 0 end) as was_written,
-                    max(case when written_keys.merge_key is not null then 1 else 0 end) as holds_written_key
+                    max(case when written_keys.written_key is not null then 1 else 0 end) as holds_written_key
                 from {{ this }} as this_table
                 left join written_keys
-                    on this_table.merge_key = written_keys.merge_key
+                    on this_table.{{ key_column }} = written_keys.written_key
                 group by this_table.key_first_day
             )
 

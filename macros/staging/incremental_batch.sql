@@ -6,9 +6,10 @@
     all rows of those keys, old ones too, so exact duplicates and conflicting versions are
     classified as a full build would. A well-formed timestamp sorts as text in time order,
     so the cutoff is a text comparison and only the key and timestamp are trimmed to find
-    the batch. Keys are compared as the trimmed id, or '' for a missing one (merge_key).
-    DuckDB and PostgreSQL replace those keys (delete+insert on merge_key); Spark replaces
-    whole partitions, so its batch is larger (spark__incremental_batch below).
+    the batch. Keys are compared as the trimmed id, or '' for a missing one (as the table
+    stores its key column). DuckDB and PostgreSQL replace those keys (delete+insert on the
+    key column); Spark replaces whole partitions, so its batch is larger
+    (spark__incremental_batch below).
     Assumes raw data is appended to: a row that arrives later with a day before the cutoff
     needs a --full-refresh (docs/decisions.md). -#}
 {% macro incremental_batch(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
@@ -39,8 +40,8 @@ batch as (
 {%- endif %}
 {%- endmacro %}
 
-{#- The merge_key of a raw row, from its untrimmed key column: the trimmed id, or '' when it
-    is missing or empty (as the base_<entity>_rows models key their rows). -#}
+{#- The key of a raw row, from its untrimmed key column: the trimmed id, or '' when it is
+    missing or empty (as the base_<entity>_rows models store their key column). -#}
 {% macro raw_merge_key(relation, key_column) -%}
     {{ return(adapter.dispatch('raw_merge_key', 'personas')(relation, key_column)) }}
 {%- endmacro %}
@@ -75,9 +76,9 @@ coalesce({{ personas.duckdb_trimmed_text(relation ~ '.' ~ key_column) }}, '')
 )
 {%- endmacro %}
 
-{#- The CTE `changed_keys` of an incremental run (merge_key of every key with a raw row on or
-    after the cutoff day, or one that cannot be placed in time), shared by every engine's
-    incremental_batch. The cutoff is read from the table before the model's query is built
+{#- The CTE `changed_keys` of an incremental run: in column merge_key, the key (as
+    raw_merge_key) of every key with a raw row on or after the cutoff day, or one that cannot
+    be placed in time. Shared by every engine's incremental_batch. The cutoff is read from the table before the model's query is built
     (personas.incremental_cutoff_day) and written in as a literal: one scan of the raw input
     with a plain filter, where a subquery made DuckDB compare every raw row in a nested-loop
     join. -#}
@@ -119,14 +120,14 @@ rewritten_days as (
     select this_table.key_first_day
     from {{ this }} as this_table
     inner join changed_keys
-        on this_table.merge_key = changed_keys.merge_key
+        on this_table.{{ key_column }} = changed_keys.merge_key
 ),
 
 -- Every key of those partitions: an overwritten partition keeps only what the batch writes.
 rewritten_keys as (
     select merge_key from changed_keys
     union
-    select this_table.merge_key
+    select this_table.{{ key_column }} as merge_key
     from {{ this }} as this_table
     inner join rewritten_days
         on this_table.key_first_day = rewritten_days.key_first_day

@@ -297,7 +297,7 @@ def run_engine(engine: str, shop: Shop, root: Path) -> EngineRun:
     _build(engine, project, incremental_dir, "incremental", "yesterday, from scratch (incremental models)",
            select=tuple(f"+{model}" for model in STATEFUL_MODELS))
     reader = _reader(engine, incremental_dir, "incremental")
-    yesterday_rows = {model: sum(reader.rows(f"staging.{model}", ["merge_key"]).values())
+    yesterday_rows = {model: sum(reader.rows(f"staging.{model}", ["loaded_at"]).values())
                       for model in INCREMENTAL_MODELS_BY_ENGINE[engine]}
     reader.close()
 

@@ -19,7 +19,7 @@ stg_profiles as (
 -- restored (personas.restored_timestamp_text).
 with_parent as (
     select
-        base_email_events_rows.event_id,
+        nullif(base_email_events_rows.event_id, '') as event_id,
         base_email_events_rows.profile_id,
         base_email_events_rows.channel,
         base_email_events_rows.event_type,
@@ -30,7 +30,6 @@ with_parent as (
         base_email_events_rows.is_apple_privacy_open,
         base_email_events_rows.occurred_at_parsed,
         base_email_events_rows.is_apple_privacy_open_parsed,
-        base_email_events_rows.merge_key,
         base_email_events_rows.has_repeated_key,
         base_email_events_rows.copy_number,
         base_email_events_rows.versions_of_key,

@@ -14,10 +14,30 @@ stg_orders as (
     select * from {{ ref('stg_orders') }}
 ),
 
--- The parent check: a line's order must be a staged order.
+-- The parent check: a line's order must be a staged order. The table keeps '' for a missing
+-- order_id (its delete+insert key); null is restored here.
 with_parent as (
     select
-        base_order_lines_rows.*,
+        nullif(base_order_lines_rows.order_id, '') as order_id,
+        base_order_lines_rows.line_number,
+        base_order_lines_rows.product_id,
+        base_order_lines_rows.product_name,
+        base_order_lines_rows.category,
+        base_order_lines_rows.quantity,
+        base_order_lines_rows.unit_price,
+        base_order_lines_rows.discount_amount,
+        base_order_lines_rows.line_number_key,
+        base_order_lines_rows.has_repeated_key,
+        base_order_lines_rows.copy_number,
+        base_order_lines_rows.versions_of_key,
+        base_order_lines_rows.line_number_parsed,
+        base_order_lines_rows.quantity_parsed,
+        base_order_lines_rows.unit_price_parsed,
+        base_order_lines_rows.discount_amount_parsed,
+        base_order_lines_rows.is_collapsed_duplicate,
+        base_order_lines_rows.loaded_at,
+        base_order_lines_rows.row_quarantine_reason,
+        base_order_lines_rows.row_quarantine_column,
         stg_orders.order_id is null as is_orphan
     from base_order_lines_rows
     left join stg_orders

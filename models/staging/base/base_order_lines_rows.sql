@@ -7,15 +7,15 @@
 -- Incremental on DuckDB and PostgreSQL (per-model config): order lines carry no timestamp of
 -- their own, so a run re-derives the lines of the orders that base_orders_rows re-derived
 -- since this table's last load, plus every line whose order is not among the raw orders at
--- all (they are orphans, and a daily run must not lose a new one). merge_key is the order's:
--- delete+insert replaces all the lines of each such order. On Spark (Parquet tables: no
+-- all (they are orphans, and a daily run must not lose a new one). The key is the order's
+-- (order_id, '' when missing): delete+insert replaces all the lines of each such order. On Spark (Parquet tables: no
 -- delete, no merge) it is a table, rebuilt every run: its partitions would have to follow
 -- the orders' days (docs/decisions.md).
 -- depends_on: {{ ref('base_orders_rows') }} (read by incremental runs only)
 {{ config(
     materialized='table' if target.type == 'spark' else 'incremental',
     incremental_strategy='delete+insert',
-    unique_key='merge_key',
+    unique_key='order_id',
     on_schema_change='fail',
 ) }}
 
@@ -37,24 +37,24 @@ base_orders_rows as {{ personas.not_materialized() }} (
 -- The orders whose lines are re-derived: those re-derived since this table's last load, and
 -- the order ids of lines that match no raw order (orphans, re-checked on every run).
 changed_orders as (
-    select base_orders_rows.merge_key
+    select base_orders_rows.order_id
     from base_orders_rows
     {%- if loaded_at is not none %}
     where base_orders_rows.loaded_at > cast('{{ loaded_at }}' as {{ dbt.type_timestamp() }})
     {%- endif %}
     union
-    select {{ order_key }} as merge_key
+    select {{ order_key }} as order_id
     from raw_order_lines
     left join base_orders_rows
-        on {{ order_key }} = base_orders_rows.merge_key
-    where base_orders_rows.merge_key is null
+        on {{ order_key }} = base_orders_rows.order_id
+    where base_orders_rows.order_id is null
 ),
 
 batch as {{ personas.materialized() }} (
     select raw_order_lines.*
     from raw_order_lines
     inner join changed_orders
-        on {{ order_key }} = changed_orders.merge_key
+        on {{ order_key }} = changed_orders.order_id
 ),
 {%- else %}
 
@@ -74,8 +74,7 @@ keyed as {{ personas.not_materialized() }} (
         -- '1' and '01' are the same line: conflicts are found on the number, not its text.
         coalesce(
             cast({{ personas.parse_integer('line_number') }} as {{ dbt.type_string() }}), line_number
-        ) as line_number_key,
-        coalesce(order_id, '') as merge_key
+        ) as line_number_key
     from trimmed
 ),
 
@@ -92,7 +91,7 @@ parsed as (
     from versioned
 ),
 
-final as (
+checked as (
     select
         parsed.*,
         copy_number > 1 as is_collapsed_duplicate,
@@ -106,6 +105,33 @@ final as (
             prefix='row_'
         ) }}
     from parsed
+),
+
+final as (
+    select
+        -- '' for a missing order: the delete+insert key must not be null (base_order_lines
+        -- restores null).
+        coalesce(order_id, '') as order_id,
+        line_number,
+        product_id,
+        product_name,
+        category,
+        quantity,
+        unit_price,
+        discount_amount,
+        line_number_key,
+        has_repeated_key,
+        copy_number,
+        versions_of_key,
+        line_number_parsed,
+        quantity_parsed,
+        unit_price_parsed,
+        discount_amount_parsed,
+        is_collapsed_duplicate,
+        loaded_at,
+        row_quarantine_reason,
+        row_quarantine_column
+    from checked
 )
 
 select * from final

@@ -19,7 +19,7 @@ stg_profiles as (
 -- the parsed value, is restored (personas.restored_timestamp_text).
 with_parent as (
     select
-        base_orders_rows.order_id,
+        nullif(base_orders_rows.order_id, '') as order_id,
         base_orders_rows.profile_id,
         {{ personas.restored_timestamp_text(
             'base_orders_rows.ordered_at_text', 'base_orders_rows.ordered_at_parsed'
@@ -31,7 +31,6 @@ with_parent as (
         base_orders_rows.ordered_at_parsed,
         base_orders_rows.order_total_parsed,
         base_orders_rows.discount_total_parsed,
-        base_orders_rows.merge_key,
         base_orders_rows.has_repeated_key,
         base_orders_rows.copy_number,
         base_orders_rows.versions_of_key,

@@ -19,7 +19,7 @@ stg_profiles as (
 -- the parsed value, is restored (personas.restored_timestamp_text).
 with_parent as (
     select
-        base_site_visits_rows.event_id,
+        nullif(base_site_visits_rows.event_id, '') as event_id,
         base_site_visits_rows.profile_id,
         base_site_visits_rows.session_id,
         base_site_visits_rows.event_type,
@@ -31,7 +31,6 @@ with_parent as (
         base_site_visits_rows.value,
         base_site_visits_rows.occurred_at_parsed,
         base_site_visits_rows.value_parsed,
-        base_site_visits_rows.merge_key,
         base_site_visits_rows.has_repeated_key,
         base_site_visits_rows.copy_number,
         base_site_visits_rows.versions_of_key,

@@ -9,18 +9,18 @@
 -- Incremental (per-model config, unlike the rest of the folder): at millions of profiles this
 -- is the costly part of a build, and a daily run re-derives only the keys touched since the
 -- last load (personas.incremental_batch). The strategy is the engine's:
---   DuckDB, PostgreSQL: delete+insert on merge_key, because a key may have several rows
---     (copies, conflicting versions) and a merge needs a unique key;
+--   DuckDB, PostgreSQL: delete+insert on event_id ('' for a missing id), because a key may
+--     have several rows (copies, conflicting versions) and a merge needs a unique key;
 --   Spark (Parquet tables: no delete, no merge, which need Delta): insert_overwrite of the
 --     partitions key_first_day that the batch rewrites whole (spark__incremental_batch), a
 --     partition left empty dropped by personas.drop_emptied_partitions.
 {{ config(
     materialized='incremental',
     incremental_strategy='insert_overwrite' if target.type == 'spark' else 'delete+insert',
-    unique_key='merge_key',
+    unique_key='event_id',
     partition_by=['key_first_day'] if target.type == 'spark' else none,
     on_schema_change='fail',
-    post_hook="{{ personas.drop_emptied_partitions() }}",
+    post_hook="{{ personas.drop_emptied_partitions('event_id') }}",
 ) }}
 
 with
@@ -36,14 +36,7 @@ trimmed as {{ personas.not_materialized() }} (
     from batch
 ),
 
-keyed as {{ personas.not_materialized() }} (
-    select
-        trimmed.*,
-        coalesce(event_id, '') as merge_key
-    from trimmed
-),
-
-{{ personas.versioned_rows('keyed', 'raw_site_visits', ['event_id'], placed_by='occurred_at') }},
+{{ personas.versioned_rows('trimmed', 'raw_site_visits', ['event_id'], placed_by='occurred_at') }},
 
 -- Typed after the repeats are classified: copies and versions compare the trimmed text.
 parsed as (
@@ -58,7 +51,8 @@ parsed as (
 -- (personas.timestamp_text_unless_canonical); base_site_visits restores it.
 final as (
     select
-        event_id,
+        -- '' for a missing id: the delete+insert key must not be null (base_site_visits restores null).
+        coalesce(event_id, '') as event_id,
         profile_id,
         session_id,
         event_type,
@@ -68,7 +62,6 @@ final as (
         value,
         occurred_at_parsed,
         value_parsed,
-        merge_key,
         has_repeated_key,
         copy_number,
         versions_of_key,
