@@ -78,10 +78,10 @@ coalesce({{ personas.duckdb_trimmed_text(relation ~ '.' ~ key_column) }}, '')
 
 {#- The CTE `changed_keys` of an incremental run: in column merge_key, the key (as
     raw_merge_key) of every key with a raw row on or after the cutoff day, or one that cannot
-    be placed in time. Shared by every engine's incremental_batch. The cutoff is read from the table before the model's query is built
-    (personas.incremental_cutoff_day) and written in as a literal: one scan of the raw input
-    with a plain filter, where a subquery made DuckDB compare every raw row in a nested-loop
-    join. -#}
+    be placed in time. Shared by every engine's incremental_batch. The cutoff is read from
+    the table before the model's query is built (personas.incremental_cutoff_day) and written
+    in as a literal: one scan of the raw input with a plain filter, where a subquery made
+    DuckDB compare every raw row in a nested-loop join. -#}
 {% macro incremental_changed_keys(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
 {%- set key_text = personas.raw_merge_key(relation, key_column) -%}
 {%- set cutoff_day = personas.incremental_cutoff_day(parsed_timestamp_column) -%}

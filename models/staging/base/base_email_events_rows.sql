@@ -52,7 +52,8 @@ parsed as (
 -- (personas.timestamp_text_unless_canonical); base_email_events restores it.
 final as (
     select
-        -- '' for a missing id: the delete+insert key must not be null (base_email_events restores null).
+        -- '' for a missing id: the delete+insert key must not be null (base_email_events
+        -- restores null).
         coalesce(event_id, '') as event_id,
         profile_id,
         channel,

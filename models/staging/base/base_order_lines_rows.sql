@@ -8,9 +8,9 @@
 -- their own, so a run re-derives the lines of the orders that base_orders_rows re-derived
 -- since this table's last load, plus every line whose order is not among the raw orders at
 -- all (they are orphans, and a daily run must not lose a new one). The key is the order's
--- (order_id, '' when missing): delete+insert replaces all the lines of each such order. On Spark (Parquet tables: no
--- delete, no merge) it is a table, rebuilt every run: its partitions would have to follow
--- the orders' days (docs/decisions.md).
+-- (order_id, '' when missing): delete+insert replaces all the lines of each such order. On
+-- Spark (Parquet tables: no delete, no merge) it is a table, rebuilt every run: its
+-- partitions would have to follow the orders' days (docs/decisions.md).
 -- depends_on: {{ ref('base_orders_rows') }} (read by incremental runs only)
 {{ config(
     materialized='table' if target.type == 'spark' else 'incremental',

@@ -50,7 +50,8 @@ parsed as (
 -- (personas.timestamp_text_unless_canonical); base_orders restores it.
 final as (
     select
-        -- '' for a missing id: the delete+insert key must not be null (base_orders restores null).
+        -- '' for a missing id: the delete+insert key must not be null (base_orders
+        -- restores null).
         coalesce(order_id, '') as order_id,
         profile_id,
         {{ personas.timestamp_text_unless_canonical('ordered_at', 'ordered_at_parsed') }} as ordered_at_text,

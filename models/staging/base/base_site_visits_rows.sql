@@ -51,7 +51,8 @@ parsed as (
 -- (personas.timestamp_text_unless_canonical); base_site_visits restores it.
 final as (
     select
-        -- '' for a missing id: the delete+insert key must not be null (base_site_visits restores null).
+        -- '' for a missing id: the delete+insert key must not be null (base_site_visits
+        -- restores null).
         coalesce(event_id, '') as event_id,
         profile_id,
         session_id,
