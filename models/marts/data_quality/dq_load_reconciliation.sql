@@ -2,26 +2,26 @@
 -- (staged, quarantined, or collapsed into an exact copy). The data test on this model proves
 -- the contract's reconciliation: raw = staged + quarantined + collapsed duplicates.
 --
--- Where each row went is counted in one pass over the checked rows (base_<entity>, after the
--- parent check), by the very conditions stg_<entity> and stg_<entity>_quarantine filter on:
--- reading the staged view, the quarantine view and the collapsed rows apart joined the 95M
--- email events to the profiles three times (docs/benchmarks.md). The singular test
--- assert_staged_views_match_reconciliation checks that the two views hold exactly these counts.
+-- Where each row went comes from int_checked_row_outcomes: one pass over the checked rows
+-- (base_<entity>, after the parent check) by the very conditions stg_<entity> and
+-- stg_<entity>_quarantine filter on, shared with dq_quarantine_summary. (Reading the staged
+-- view, the quarantine view and the collapsed rows apart joined the 95M email events to the
+-- profiles three times: docs/benchmarks.md.) The singular test
+-- assert_staged_views_match_reconciliation checks that the views hold exactly these counts.
 {%- set entities = ['raw_profiles', 'raw_orders', 'raw_order_lines', 'raw_email_events', 'raw_site_visits'] %}
 
 with
 
 {% for entity in entities %}
-{%- set name = entity[4:] %}
 {{ entity }} as (
     select * from {{ personas.raw_relation(entity) }} as {{ entity }}
 ),
 
-base_{{ name }} as (
-    select * from {{ ref('base_' ~ name) }}
-),
-
 {% endfor -%}
+
+int_checked_row_outcomes as (
+    select * from {{ ref('int_checked_row_outcomes') }}
+),
 
 -- Rows of each raw input.
 raw_counts as (
@@ -36,22 +36,15 @@ raw_counts as (
     {%- endfor %}
 ),
 
--- Where the checked rows of each entity went: the filters of stg_<entity> (not collapsed, no
--- reason) and of stg_<entity>_quarantine (not collapsed, a reason), and the collapsed copies.
+-- Where the checked rows of each entity went.
 placed_counts as (
-    {%- for entity in entities %}
     select
-        '{{ entity }}' as entity,
-        sum(case when not is_collapsed_duplicate and quarantine_reason is null then 1 else 0 end)
-            as staged_rows,
-        sum(case when not is_collapsed_duplicate and quarantine_reason is not null then 1 else 0 end)
-            as quarantined_rows,
-        sum(case when is_collapsed_duplicate then 1 else 0 end) as collapsed_duplicates
-    from base_{{ entity[4:] }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+        entity,
+        sum(case when outcome = 'staged' then checked_rows else 0 end) as staged_rows,
+        sum(case when outcome = 'quarantined' then checked_rows else 0 end) as quarantined_rows,
+        sum(case when outcome = 'collapsed_duplicate' then checked_rows else 0 end) as collapsed_duplicates
+    from int_checked_row_outcomes
+    group by entity
 ),
 
 per_entity as (

@@ -1,57 +1,12 @@
 -- One row per (raw entity, quarantine reason, failing column) that occurs: how many raw rows
--- were quarantined for it. What the data owner fixes first.
+-- were quarantined for it. What the data owner fixes first. Read from int_checked_row_outcomes
+-- (one pass over the checked rows, shared with dq_load_reconciliation) rather than from the
+-- five quarantine views, which would join the 95M email events to the profiles once more; the
+-- singular test assert_quarantine_summary_matches_views checks it against the views.
 with
 
-stg_profiles_quarantine as (
-    select * from {{ ref('stg_profiles_quarantine') }}
-),
-
-stg_orders_quarantine as (
-    select * from {{ ref('stg_orders_quarantine') }}
-),
-
-stg_order_lines_quarantine as (
-    select * from {{ ref('stg_order_lines_quarantine') }}
-),
-
-stg_email_events_quarantine as (
-    select * from {{ ref('stg_email_events_quarantine') }}
-),
-
-stg_site_visits_quarantine as (
-    select * from {{ ref('stg_site_visits_quarantine') }}
-),
-
-quarantined as (
-    select
-        'raw_profiles' as entity,
-        quarantine_reason,
-        quarantine_column
-    from stg_profiles_quarantine
-    union all
-    select
-        'raw_orders' as entity,
-        quarantine_reason,
-        quarantine_column
-    from stg_orders_quarantine
-    union all
-    select
-        'raw_order_lines' as entity,
-        quarantine_reason,
-        quarantine_column
-    from stg_order_lines_quarantine
-    union all
-    select
-        'raw_email_events' as entity,
-        quarantine_reason,
-        quarantine_column
-    from stg_email_events_quarantine
-    union all
-    select
-        'raw_site_visits' as entity,
-        quarantine_reason,
-        quarantine_column
-    from stg_site_visits_quarantine
+int_checked_row_outcomes as (
+    select * from {{ ref('int_checked_row_outcomes') }}
 ),
 
 final as (
@@ -59,9 +14,9 @@ final as (
         entity,
         quarantine_reason,
         quarantine_column,
-        count(*) as quarantined_rows
-    from quarantined
-    group by entity, quarantine_reason, quarantine_column
+        checked_rows as quarantined_rows
+    from int_checked_row_outcomes
+    where outcome = 'quarantined'
 )
 
 select * from final
