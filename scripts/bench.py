@@ -10,6 +10,10 @@ Steps, each timed:
   2. make "yesterday": the same files without the rows of the last day (split_last_day);
   3. full build: `dbt run --full-refresh` of every model on yesterday's files, in a new DuckDB;
   4. incremental day: `dbt run` on today's files into the same database.
+Both runs read the same folder (var raw_data_path = <work-dir>/raw, a link to yesterday's
+files, then to today's), as a real daily run reads the same folder with one more day in its
+files: the var is unchanged, so the day's run uses dbt's partial parsing, as it would in
+production, instead of re-parsing the project (about 8 s at this project's size).
 It prints, per phase, the wall time, the peak memory (maximum resident set of the dbt
 process), and per layer (staging, intermediate, marts) the seconds dbt spent in its models,
 the rows they hold and the rows per second; and writes the same tables, with the machine they
@@ -204,9 +208,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     load_at_start = os.getloadavg()[0]
     phases = []
+    raw = work_dir / "raw"
     for name, folder, extra in (("full build", yesterday, ["--full-refresh"]), ("incremental day", today, [])):
         print(f"{name} on {folder} ...", flush=True)
-        command = [dbt, "run", *extra, *common, "--vars", json.dumps({"raw_data_path": str(folder)})]
+        if raw.is_symlink():
+            raw.unlink()
+        raw.symlink_to(folder.resolve(), target_is_directory=True)
+        command = [dbt, "run", *extra, *common, "--vars", json.dumps({"raw_data_path": str(raw)})]
         seconds, peak = _measured(command, env)
         phases.append(Phase(name, seconds, peak, _layers(target, work_dir / "personas.duckdb"), _slowest(target)))
 
