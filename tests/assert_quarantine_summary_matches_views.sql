@@ -2,7 +2,7 @@
 -- this test checks that every stg_<entity>_quarantine view holds, per reason and failing
 -- column, exactly the rows the summary counts (both ways: a combination missing on either side
 -- fails too). Fails with the entity, the reason, the column and both counts.
-{%- set entities = ['profiles', 'orders', 'order_lines', 'email_events', 'site_visits'] %}
+{%- set entities = personas.checked_entities() | map('replace', 'raw_', '', 1) | list %}
 with
 
 dq_quarantine_summary as (

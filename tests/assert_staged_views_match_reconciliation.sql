@@ -3,7 +3,7 @@
 -- stg_<entity>_quarantine hold exactly those counts, so that a view whose filter drifts (a row
 -- dropped or shown twice) still breaks the reconciliation. Fails with the entity, the view and
 -- both counts.
-{%- set entities = ['profiles', 'orders', 'order_lines', 'email_events', 'site_visits'] %}
+{%- set entities = personas.checked_entities() | map('replace', 'raw_', '', 1) | list %}
 with
 
 dq_load_reconciliation as (

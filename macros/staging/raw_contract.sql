@@ -40,3 +40,10 @@
     {%- endif -%}
     {{ return(contract[entity]) }}
 {%- endmacro %}
+
+{#- The raw entities whose rows are checked, staged or quarantined, and reconciled, in contract
+    order (the configuration seeds, sales_periods and rfm_segments, are not). Each has the
+    models base_<name>, stg_<name> and stg_<name>_quarantine, where <name> drops `raw_`. -#}
+{% macro checked_entities() -%}
+    {{ return(['raw_profiles', 'raw_orders', 'raw_order_lines', 'raw_email_events', 'raw_site_visits']) }}
+{%- endmacro %}

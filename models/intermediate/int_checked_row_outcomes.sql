@@ -5,7 +5,7 @@
 -- the 95M email events to the profiles once for them, not twice (docs/benchmarks.md). The
 -- singular tests assert_staged_views_match_reconciliation and
 -- assert_quarantine_summary_matches_views check it against the views themselves.
-{%- set entities = ['raw_profiles', 'raw_orders', 'raw_order_lines', 'raw_email_events', 'raw_site_visits'] %}
+{%- set entities = personas.checked_entities() %}
 
 with
 

@@ -8,7 +8,7 @@
 -- view, the quarantine view and the collapsed rows apart joined the 95M email events to the
 -- profiles three times: docs/benchmarks.md.) The singular test
 -- assert_staged_views_match_reconciliation checks that the views hold exactly these counts.
-{%- set entities = ['raw_profiles', 'raw_orders', 'raw_order_lines', 'raw_email_events', 'raw_site_visits'] %}
+{%- set entities = personas.checked_entities() %}
 
 with
 
