@@ -15,8 +15,13 @@ SQLFLUFF = $(BIN)sqlfluff
 RUFF = $(BIN)ruff
 PYTEST = $(BIN)pytest
 
-# The demo warehouse (`make demo`); BI tools read a copy of it, never the file a build holds.
+# The demo warehouse (`make demo`). BI tools never read it: every successful `dbt build`
+# publishes the marts to $(PUBLISH_DIR) (README, "Reading the marts").
 DEMO_DB ?= personas.duckdb
+PUBLISH_DIR ?= published
+export PERSONAS_PUBLISH_DIR ?= $(PUBLISH_DIR)
+# `make docs` serves the docs site here (127.0.0.1 only).
+DOCS_PORT ?= 8080
 
 # The engine of `make dbt-test` (a target of profiles.yml): duckdb, postgres or spark.
 # postgres needs a server (PERSONAS_POSTGRES_*; .ci/postgres starts one), spark Java 17 and
@@ -26,18 +31,20 @@ ENGINE ?= duckdb
 # The steps of `make test`, in order.
 TEST_STEPS := lint-python lint-sql dbt-test pytest
 
-.PHONY: help setup demo test $(TEST_STEPS) lint clean bench
+.PHONY: help setup demo test $(TEST_STEPS) lint clean bench docs publish
 
 help:
 	@echo "make setup        create $(VENV) and install requirements.txt"
 	@echo "make demo         load the demo seeds and build everything into $(DEMO_DB)"
 	@echo "make test         the test suite, in order: $(TEST_STEPS)"
 	@echo "make lint         lint-python and lint-sql only"
-	@echo "make lint-python  ruff check scripts tests"
+	@echo "make lint-python  ruff check scripts tests plugins"
 	@echo "make lint-sql     sqlfluff lint models (compiles every model: about half a minute)"
 	@echo "make dbt-test     dbt build of the demo (every data test and unit test) into a throw-away DuckDB"
 	@echo "                  (ENGINE=postgres or ENGINE=spark: on that target instead)"
 	@echo "make pytest       pytest tests/python (builds its own fixtures)"
+	@echo "make publish      publish the marts of $(DEMO_DB) to $(PUBLISH_DIR)/ again (every dbt build does)"
+	@echo "make docs         generate the dbt docs of $(DEMO_DB) and serve them on http://127.0.0.1:$(DOCS_PORT)"
 	@echo "make bench SCALE=N  generate N profiles, time a full build and an incremental day"
 	@echo "make clean        remove dbt's target/ and logs/"
 
@@ -69,10 +76,21 @@ test: $(VENV)/bin/dbt
 	echo ""; echo "make test: every step"; printf '%s' "$$summary"; \
 	test $$failed -eq 0
 
+# Publish again by hand (the on-run-end hook of every successful `dbt build` does it).
+publish: $(VENV)/bin/dbt
+	PERSONAS_DUCKDB_PATH=$(DEMO_DB) $(DBT) run-operation publish_marts
+
+# The docs site, with the catalog of the demo warehouse: models, columns, tests, the exposures
+# (dashboard pages, exports) and the lineage from the raw sources to them.
+docs: $(VENV)/bin/dbt
+	@test -f "$(DEMO_DB)" || { echo "docs: no warehouse at $(DEMO_DB): run \`make demo\` first"; exit 1; }
+	PERSONAS_DUCKDB_PATH=$(DEMO_DB) $(DBT) docs generate
+	$(DBT) docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+
 lint: lint-python lint-sql
 
 lint-python:
-	$(RUFF) check scripts tests
+	$(RUFF) check scripts tests plugins
 
 # Run from the project root: .sqlfluff's dbt templater and its raw_data_path are relative to it.
 # sqlfluff only warns about (and exits 0 on) a model that dbt cannot compile: that fails here.
@@ -94,7 +112,7 @@ dbt-test:
 	trap 'rm -rf "$$tmp"' EXIT; \
 	echo "dbt build on $(ENGINE) (work folder $$tmp)"; \
 	PERSONAS_TARGET=$(ENGINE) PERSONAS_SPARK_DIR="$$tmp/spark" \
-	PERSONAS_DUCKDB_PATH="$$tmp/personas.duckdb" \
+	PERSONAS_DUCKDB_PATH="$$tmp/personas.duckdb" PERSONAS_PUBLISH_DIR="$$tmp/published" \
 		$(DBT) build --target-path "$$tmp/target" --log-path "$$tmp/logs"
 
 pytest:

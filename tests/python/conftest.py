@@ -178,6 +178,8 @@ def run_dbt(
         {
             "PERSONAS_TARGET": "duckdb",
             "PERSONAS_DUCKDB_PATH": str(workdir / "personas.duckdb"),
+            # The on-run-end hook publishes a build's marts here (macros/publish/).
+            "PERSONAS_PUBLISH_DIR": str(workdir / "published"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
     )
