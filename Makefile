@@ -31,7 +31,7 @@ ENGINE ?= duckdb
 # The steps of `make test`, in order.
 TEST_STEPS := lint-python lint-sql dbt-test pytest
 
-.PHONY: help setup demo test $(TEST_STEPS) lint clean bench docs publish
+.PHONY: help setup demo test $(TEST_STEPS) lint clean bench docs publish export
 
 help:
 	@echo "make setup        create $(VENV) and install requirements.txt"
@@ -39,11 +39,13 @@ help:
 	@echo "make test         the test suite, in order: $(TEST_STEPS)"
 	@echo "make lint         lint-python and lint-sql only"
 	@echo "make lint-python  ruff check scripts tests plugins"
-	@echo "make lint-sql     sqlfluff lint models (compiles every model: about half a minute)"
+	@echo "make lint-sql     sqlfluff lint models analyses (compiles every model: about half a minute)"
 	@echo "make dbt-test     dbt build of the demo (every data test and unit test) into a throw-away DuckDB"
 	@echo "                  (ENGINE=postgres or ENGINE=spark: on that target instead)"
 	@echo "make pytest       pytest tests/python (builds its own fixtures)"
 	@echo "make publish      publish the marts of $(DEMO_DB) to $(PUBLISH_DIR)/ again (every dbt build does)"
+	@echo "make export      segment upload files (Klaviyo CSV) from $(PUBLISH_DIR)/ into exports/<build_id>/"
+	@echo "                  (SEGMENT=biggest_fans for one, default all; FORMAT=csv)"
 	@echo "make docs         generate the dbt docs of $(DEMO_DB) and serve them on http://127.0.0.1:$(DOCS_PORT)"
 	@echo "make bench SCALE=N  generate N profiles, time a full build and an incremental day"
 	@echo "make clean        remove dbt's target/ and logs/"
@@ -80,6 +82,13 @@ test: $(VENV)/bin/dbt
 publish: $(VENV)/bin/dbt
 	PERSONAS_DUCKDB_PATH=$(DEMO_DB) $(DBT) run-operation publish_marts
 
+# Upload files for an email tool, read from the published copy (never the warehouse):
+# exports/<build_id>/<segment>.csv and a manifest.json. SEGMENT=all (the default) or one name.
+SEGMENT ?= all
+FORMAT ?= csv
+export: $(VENV)/bin/dbt
+	$(BIN)python scripts/export_segments.py --segment "$(SEGMENT)" --format "$(FORMAT)" --publish-dir "$(PERSONAS_PUBLISH_DIR)"
+
 # The docs site, with the catalog of the demo warehouse: models, columns, tests, the exposures
 # (dashboard pages, exports) and the lineage from the raw sources to them.
 docs: $(VENV)/bin/dbt
@@ -96,8 +105,8 @@ lint-python:
 # sqlfluff only warns about (and exits 0 on) a model that dbt cannot compile: that fails here.
 lint-sql:
 	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
-	echo "$(SQLFLUFF) lint models"; \
-	$(SQLFLUFF) lint models 2>&1 | tee "$$log"; status=$${PIPESTATUS[0]}; \
+	echo "$(SQLFLUFF) lint models analyses"; \
+	$(SQLFLUFF) lint models analyses 2>&1 | tee "$$log"; status=$${PIPESTATUS[0]}; \
 	if grep -q "dbt raised a fatal exception" "$$log"; then \
 		echo "lint-sql: a model did not compile, so it was not linted (see 'Skipped file' above)"; status=1; \
 	fi; \
