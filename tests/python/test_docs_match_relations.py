@@ -10,12 +10,16 @@ build of the end_to_end fixture (columns do not depend on the data).
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import PROJECT_DIR, DbtRun, run_dbt
+from conftest import PROJECT_DIR, DbtRun, dbt_executable, run_dbt
 
 MODEL_NAMES = sorted(path.stem for path in (PROJECT_DIR / "models").rglob("*.sql"))
 
@@ -78,3 +82,48 @@ def test_documented_columns_match_the_relation(docs: dict[str, Any], model: str)
     if stale:
         problems.append(f"columns documented in YAML but not in the relation: {stale}")
     assert not problems, f"{model} ({node['original_file_path']}): " + "; ".join(problems)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_docs_site_serves_the_lineage_down_to_the_exposures(docs: dict[str, Any]) -> None:
+    """`make docs` serves what `dbt docs generate` wrote, on 127.0.0.1; its manifest holds the
+    exposures (the exports, the dashboard's pages), each depending on the marts it reads."""
+    build: DbtRun = docs["build"]
+    port = free_port()
+    command = [
+        dbt_executable(), "docs", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-browser",
+        "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(build.target_path), "--log-path", str(build.workdir / "logs"),
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=5) as response:
+                    index = response.read().decode("utf-8")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/manifest.json", timeout=10) as response:
+            served = json.loads(response.read())
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert "dbt" in index.lower()
+    exposures = {node["name"]: node for node in served["exposures"].values()}
+    assert "segment_exports" in exposures
+    readers: dict[str, set[str]] = {}
+    for name, exposure in exposures.items():
+        for unique_id in exposure["depends_on"]["nodes"]:
+            readers.setdefault(unique_id.split(".")[-1], set()).add(name)
+    segments = sorted(path.stem for path in (PROJECT_DIR / "models" / "marts").rglob("seg_*.sql"))
+    assert segments and all("segment_exports" in readers.get(segment, set()) for segment in segments)
