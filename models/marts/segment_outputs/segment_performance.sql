@@ -1,10 +1,22 @@
 -- Per segment, its members' email messages of the last performance_days days (a message is
 -- a (profile, campaign) pair; a delivered event in the window puts it in), against Klaviyo's
 -- minimums for a healthy audience: open rate >= 10 %, unsubscribe rate < 3 %, spam rate
--- < 0.08 %. Rates are shares of delivered messages, exact to 4 decimals; the flags compare
--- exact integers. A delivered message converts when its profile makes a purchase at or after
--- the delivery and at most attribution_days days (UTC days) later; a purchase counts once
--- per segment however many messages preceded it.
+-- < 0.08 % (vars klaviyo_min_open_rate, klaviyo_max_unsubscribe_rate, klaviyo_max_spam_rate).
+-- Rates are shares of delivered messages, exact to 4 decimals; the flags compare exact
+-- integers (each var is read as an exact fraction). A delivered message converts when its
+-- profile makes a purchase at or after the delivery and at most attribution_days days (UTC
+-- days) later; a purchase counts once per segment however many messages preceded it.
+
+{# Klaviyo's minimums as exact integer comparisons: count / delivered against the var's fraction. #}
+{%- set open_min = personas.share_as_fraction('open rate', var('klaviyo_min_open_rate'), 'klaviyo_min_open_rate') -%}
+{%- set unsubscribe_max = personas.share_as_fraction(
+    'unsubscribe rate', var('klaviyo_max_unsubscribe_rate'), 'klaviyo_max_unsubscribe_rate') -%}
+{%- set spam_max = personas.share_as_fraction('spam rate', var('klaviyo_max_spam_rate'), 'klaviyo_max_spam_rate') -%}
+{%- set meets_open_rate = open_min[1] ~ ' * unique_opens >= ' ~ open_min[0] ~ ' * messages_delivered' -%}
+{%- set meets_unsubscribe_rate =
+    unsubscribe_max[1] ~ ' * unsubscribes < ' ~ unsubscribe_max[0] ~ ' * messages_delivered' -%}
+{%- set meets_spam_rate = spam_max[1] ~ ' * spam_complaints < ' ~ spam_max[0] ~ ' * messages_delivered' %}
+
 with
 
 segment_memberships as (
@@ -178,17 +190,14 @@ final as (
                 then
                     {{ personas.cents_to_money(personas.mean_cents_rounded('attributed_revenue_cents', 'recipients')) }}
         end as revenue_per_recipient,
-        case when messages_delivered > 0 then 10 * unique_opens >= messages_delivered end
-            as meets_open_rate_minimum,
-        case when messages_delivered > 0 then 100 * unsubscribes < 3 * messages_delivered end
-            as meets_unsubscribe_rate_maximum,
-        case when messages_delivered > 0 then 10000 * spam_complaints < 8 * messages_delivered end
-            as meets_spam_rate_maximum,
+        case when messages_delivered > 0 then {{ meets_open_rate }} end as meets_open_rate_minimum,
+        case when messages_delivered > 0 then {{ meets_unsubscribe_rate }} end as meets_unsubscribe_rate_maximum,
+        case when messages_delivered > 0 then {{ meets_spam_rate }} end as meets_spam_rate_maximum,
         messages_delivered > 0
         and not (
-            10 * unique_opens >= messages_delivered
-            and 100 * unsubscribes < 3 * messages_delivered
-            and 10000 * spam_complaints < 8 * messages_delivered
+            {{ meets_open_rate }}
+            and {{ meets_unsubscribe_rate }}
+            and {{ meets_spam_rate }}
         ) as is_below_klaviyo_minimum
     from totals
 )
