@@ -22,6 +22,8 @@ PUBLISH_DIR ?= published
 export PERSONAS_PUBLISH_DIR ?= $(PUBLISH_DIR)
 # `make docs` serves the docs site here (127.0.0.1 only).
 DOCS_PORT ?= 8080
+# `make serve-dashboard` serves the dashboard (reports/build/) here (127.0.0.1 only).
+DASHBOARD_PORT ?= 8400
 
 # The engine of `make dbt-test` (a target of profiles.yml): duckdb, postgres or spark.
 # postgres needs a server (PERSONAS_POSTGRES_*; .ci/postgres starts one), spark Java 17 and
@@ -31,7 +33,7 @@ ENGINE ?= duckdb
 # The steps of `make test`, in order.
 TEST_STEPS := lint-python lint-sql dbt-test pytest
 
-.PHONY: help setup demo test $(TEST_STEPS) lint clean bench docs publish export
+.PHONY: help setup demo test $(TEST_STEPS) lint clean bench docs publish export dashboard serve-dashboard
 
 help:
 	@echo "make setup        create $(VENV) and install requirements.txt"
@@ -44,8 +46,10 @@ help:
 	@echo "                  (ENGINE=postgres or ENGINE=spark: on that target instead)"
 	@echo "make pytest       pytest tests/python (builds its own fixtures)"
 	@echo "make publish      publish the marts of $(DEMO_DB) to $(PUBLISH_DIR)/ again (every dbt build does)"
-	@echo "make export      segment upload files (Klaviyo CSV) from $(PUBLISH_DIR)/ into exports/<build_id>/"
+	@echo "make export       segment upload files (Klaviyo CSV) from $(PUBLISH_DIR)/ into exports/<build_id>/"
 	@echo "                  (SEGMENT=biggest_fans for one, default all; FORMAT=csv)"
+	@echo "make dashboard    build the marketers' dashboard (reports/build/) from $(PUBLISH_DIR)/"
+	@echo "make serve-dashboard  build it and serve it on http://127.0.0.1:$(DASHBOARD_PORT)"
 	@echo "make docs         generate the dbt docs of $(DEMO_DB) and serve them on http://127.0.0.1:$(DOCS_PORT)"
 	@echo "make bench SCALE=N  generate N profiles, time a full build and an incremental day"
 	@echo "make clean        remove dbt's target/ and logs/"
@@ -88,6 +92,15 @@ SEGMENT ?= all
 FORMAT ?= csv
 export: $(VENV)/bin/dbt
 	$(BIN)python scripts/export_segments.py --segment "$(SEGMENT)" --format "$(FORMAT)" --publish-dir "$(PERSONAS_PUBLISH_DIR)"
+
+# The marketers' dashboard (reports/README.md): static pages made from the published copy of the
+# marts ($(PUBLISH_DIR)/, never the warehouse). A missing or incomplete copy stops it in one line.
+dashboard: $(VENV)/bin/dbt
+	$(BIN)python reports/build_dashboard.py --publish-dir "$(PERSONAS_PUBLISH_DIR)" --warehouse "$(DEMO_DB)"
+
+serve-dashboard: dashboard
+	@echo "dashboard: http://127.0.0.1:$(DASHBOARD_PORT)/ (Ctrl-C stops it)"
+	$(BIN)python -m http.server $(DASHBOARD_PORT) --bind 127.0.0.1 --directory reports/build
 
 # The docs site, with the catalog of the demo warehouse: models, columns, tests, the exposures
 # (dashboard pages, exports) and the lineage from the raw sources to them.
