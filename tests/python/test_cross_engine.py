@@ -124,6 +124,7 @@ def _environment(engine: str, workdir: Path, database: str = POSTGRES_DATABASE) 
             "PERSONAS_DUCKDB_PATH": str(workdir / "personas.duckdb"),
             "PERSONAS_POSTGRES_DATABASE": database,
             "PERSONAS_SPARK_DIR": str(workdir / "spark"),
+            "PERSONAS_PUBLISH_DIR": str(workdir / "published"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
     )
@@ -147,7 +148,8 @@ def _dbt(
         "--no-use-colors", "--vars", json.dumps(VARS if vars is None else vars),
     ]
     return subprocess.run(
-        command, cwd=workdir, env=_environment(engine, workdir, database), stdin=subprocess.DEVNULL,
+        # From the project's root, as dbt is run (profiles.yml's module_paths are relative to it).
+        command, cwd=project, env=_environment(engine, workdir, database), stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=3600, check=False,
     )
 
