@@ -33,7 +33,7 @@ ENGINE ?= duckdb
 # The steps of `make test`, in order.
 TEST_STEPS := lint-python lint-sql dbt-test pytest
 
-.PHONY: help setup demo test $(TEST_STEPS) lint clean bench docs publish export dashboard serve-dashboard
+.PHONY: help setup demo test $(TEST_STEPS) lint clean bench docs publish export metrics dashboard serve-dashboard
 
 help:
 	@echo "make setup        create $(VENV) and install requirements.txt"
@@ -51,6 +51,7 @@ help:
 	@echo "make dashboard    build the marketers' dashboard (reports/build/) from $(PUBLISH_DIR)/"
 	@echo "make serve-dashboard  build it and serve it on http://127.0.0.1:$(DASHBOARD_PORT)"
 	@echo "make docs         generate the dbt docs of $(DEMO_DB) and serve them on http://127.0.0.1:$(DOCS_PORT)"
+	@echo "make metrics      the semantic layer's main metrics per segment, from $(DEMO_DB) (mf query; docs/metrics.md)"
 	@echo "make bench SCALE=N  generate N profiles, time a full build and an incremental day"
 	@echo "make clean        remove dbt's target/ and logs/"
 
@@ -142,6 +143,14 @@ pytest:
 
 clean:
 	rm -rf target logs
+
+# Members, share of the consented list, email rates and revenue per segment, by name, from
+# the demo warehouse (after `make demo`, whose build writes target/semantic_manifest.json).
+# Any other question: .venv/bin/mf query --metrics ... --group-by segment__segment_name.
+METRICS ?= segment_members,share_of_consented_profiles,open_rate,click_rate,unsubscribe_rate,spam_rate,attributed_revenue,average_order_value
+metrics: $(VENV)/bin/dbt
+	PERSONAS_DUCKDB_PATH=$(DEMO_DB) $(BIN)mf query --metrics $(METRICS) \
+		--group-by segment__segment_name --order segment__segment_name
 
 # Generate a shop of SCALE profiles (kept under bench/data/), time a full build and one
 # incremental day, print wall time, peak memory and rows per second per layer, and write
