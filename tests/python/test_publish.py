@@ -199,6 +199,8 @@ def publish_operation(workdir: Path) -> subprocess.Popen:
         PERSONAS_PUBLISH_DIR=str(published_dir(workdir)),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
+    # The profile of conftest's builds (run_dbt), so that dbt re-uses their parse.
+    env.setdefault("PERSONAS_MEMORY_LIMIT", "4GB")
     logs = workdir / f"logs-operation-{time.monotonic_ns()}"
     command = [
         dbt_executable(), "run-operation", "publish_marts",
