@@ -33,7 +33,7 @@ ENGINE ?= duckdb
 # The steps of `make test`, in order.
 TEST_STEPS := lint-python lint-sql dbt-test pytest
 
-.PHONY: help setup demo test $(TEST_STEPS) lint clean bench docs publish export metrics dashboard serve-dashboard
+.PHONY: help setup demo test $(TEST_STEPS) lint clean bench docs publish export metrics backfill dashboard serve-dashboard
 
 help:
 	@echo "make setup        create $(VENV) and install requirements.txt"
@@ -53,6 +53,8 @@ help:
 	@echo "make docs         generate the dbt docs of $(DEMO_DB) and serve them on http://127.0.0.1:$(DOCS_PORT)"
 	@echo "make metrics      the semantic layer's main metrics per segment, from $(DEMO_DB) (mf query; docs/metrics.md)"
 	@echo "make bench SCALE=N  generate N profiles, time a full build and an incremental day"
+	@echo "make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [STEP=7] [RESET=1]"
+	@echo "                  record the segment history of $(DEMO_DB) for past days, every STEP days"
 	@echo "make clean        remove dbt's target/ and logs/"
 
 setup: $(VENV)/bin/dbt
@@ -151,6 +153,16 @@ METRICS ?= segment_members,share_of_consented_profiles,open_rate,click_rate,unsu
 metrics: $(VENV)/bin/dbt
 	PERSONAS_DUCKDB_PATH=$(DEMO_DB) $(BIN)mf query --metrics $(METRICS) \
 		--group-by segment__segment_name --order segment__segment_name
+
+# The segment history (marts.segment_membership_history) for past days: one `dbt run` as of
+# FROM, FROM+STEP, ... and TO (var as_of_date, no publish), then trends, transitions, their
+# tests and one publish. Days already recorded are skipped (an interrupted backfill resumes);
+# a day before the latest recorded one stops it, unless RESET=1 (drops the history first).
+# README, "Segments over time".
+STEP ?= 7
+backfill: $(VENV)/bin/dbt
+	@test -n "$(FROM)" && test -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [STEP=7] [RESET=1]"; exit 2; }
+	PERSONAS_DUCKDB_PATH=$(DEMO_DB) $(BIN)python scripts/backfill.py --from "$(FROM)" --to "$(TO)" --step "$(STEP)" $(if $(RESET),--reset,)
 
 # Generate a shop of SCALE profiles (kept under bench/data/), time a full build and one
 # incremental day, print wall time, peak memory and rows per second per layer, and write

@@ -4,9 +4,10 @@
     The warehouse holds one as-of date D, so both ends are recomputed here from int_purchases
     with fct_rfm's rules (population: a purchase in the last rfm_lookback_months months;
     R = last purchase day, F = purchases, M = mean order in cents, each ranked with rank() and
-    scored with personas.rfm_score). With the default vars the "to" end is D, and equals
-    fct_rfm (tests/python/test_analyses.py checks it), and the "from" end is
-    rfm_migration_months (3) months earlier: the purchases staged today, cut at that date.
+    scored with personas.rfm_score: the macro personas.rfm_codes_at, which seg_rising_stars
+    shares). With the default vars the "to" end is D, and equals fct_rfm
+    (tests/python/test_analyses.py checks it), and the "from" end is rfm_migration_months (3)
+    months earlier: the purchases staged today, cut at that date.
     Vars (all optional): rfm_migration_to_date, rfm_migration_from_date ('YYYY-MM-DD');
     rfm_migration_months. int_purchases holds no purchase after D, so a date after D sees D's.
 
@@ -33,64 +34,20 @@ rfm_segments as (
 
 migration_dates as (
     select
-        'from' as migration_end,
+        'from' as rfm_end,
         {{ from_on }} as rfm_on
     union all
     select
-        'to' as migration_end,
+        'to' as rfm_end,
         {{ to_on }} as rfm_on
 ),
 
-purchases_in_lookback as (
-    select
-        migration_dates.migration_end,
-        int_purchases.profile_id,
-        int_purchases.order_total_cents,
-        int_purchases.ordered_on
-    from migration_dates
-    inner join int_purchases
-        on {{ personas.in_last_months(
-            'int_purchases.ordered_on', var('rfm_lookback_months'), as_of='migration_dates.rfm_on') }}
-),
-
-rfm_population as (
-    select
-        migration_end,
-        profile_id,
-        count(*) as rfm_purchase_count,
-        {{ personas.mean_cents_rounded('sum(order_total_cents)', 'count(*)') }} as rfm_monetary_cents,
-        max(ordered_on) as last_purchase_on
-    from purchases_in_lookback
-    group by migration_end, profile_id
-),
-
--- rank() ascending by goodness, per end: ties share the lowest rank, the worst gets rank 1.
-rfm_ranked as (
-    select
-        migration_end,
-        profile_id,
-        rank() over (partition by migration_end order by last_purchase_on) as recency_rank,
-        rank() over (partition by migration_end order by rfm_purchase_count) as frequency_rank,
-        rank() over (partition by migration_end order by rfm_monetary_cents) as monetary_rank,
-        count(*) over (partition by migration_end) as population_size
-    from rfm_population
-),
-
-rfm_coded as (
-    select
-        migration_end,
-        profile_id,
-        {{ dbt.concat([
-            'cast(' ~ personas.rfm_score('recency_rank', 'population_size') ~ ' as ' ~ dbt.type_string() ~ ')',
-            'cast(' ~ personas.rfm_score('frequency_rank', 'population_size') ~ ' as ' ~ dbt.type_string() ~ ')',
-            'cast(' ~ personas.rfm_score('monetary_rank', 'population_size') ~ ' as ' ~ dbt.type_string() ~ ')',
-        ]) }} as rfm_code
-    from rfm_ranked
-),
+-- fct_rfm's rules at both dates (personas.rfm_codes_at, shared with seg_rising_stars).
+{{ personas.rfm_codes_at('rfm_coded', 'int_purchases', 'migration_dates') }},
 
 rfm_groups as (
     select
-        rfm_coded.migration_end,
+        rfm_coded.rfm_end as migration_end,
         rfm_coded.profile_id,
         rfm_segments.rfm_segment
     from rfm_coded

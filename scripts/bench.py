@@ -127,6 +127,17 @@ def _layers(target: Path, database: Path) -> dict[str, tuple[int, float, int]]:
     return {layer: (int(v[0]), float(v[1]), int(v[2])) for layer, v in layers.items()}
 
 
+# The segment history step of a build (models/marts/history): what a daily build adds to keep
+# the history, its trends and transitions (issue 16: under 15 s at 1M profiles).
+HISTORY_MODELS = ("segment_membership_history", "segment_history_days", "segment_trends", "segment_transitions")
+
+
+def _history_step(target: Path) -> list[tuple[str, float]]:
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results
+            if r["unique_id"].split(".")[-1] in HISTORY_MODELS]
+
+
 def _slowest(target: Path, count: int = 8) -> list[tuple[str, float]]:
     results = json.loads((target / "run_results.json").read_text())["results"]
     timed = sorted(((r["unique_id"].split(".")[-1], r["execution_time"]) for r in results), key=lambda item: -item[1])
@@ -208,6 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     load_at_start = os.getloadavg()[0]
     phases = []
+    history_steps: list[tuple[str, list[tuple[str, float]]]] = []
     raw = work_dir / "raw"
     for name, folder, extra in (("full build", yesterday, ["--full-refresh"]), ("incremental day", today, [])):
         print(f"{name} on {folder} ...", flush=True)
@@ -217,6 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = [dbt, "run", *extra, *common, "--vars", json.dumps({"raw_data_path": str(raw)})]
         seconds, peak = _measured(command, env)
         phases.append(Phase(name, seconds, peak, _layers(target, work_dir / "personas.duckdb"), _slowest(target)))
+        history_steps.append((name, _history_step(target)))
 
     full, day = phases
     loads = os.getloadavg()
@@ -241,6 +254,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Incremental day / full build: {100 * day.seconds / full.seconds:.1f} % of the wall time.",
         "",
         *slowest,
+        "",
+        *(f"Segment history step, {name}: {sum(seconds for _, seconds in models):.1f} s ("
+          + ", ".join(f"{model} {seconds:.1f} s" for model, seconds in models) + ")."
+          for name, models in history_steps),
         "",
     ])
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,6 @@
         'seg_loyal_buyers', 'seg_bargain_hunters', 'seg_big_spenders',
         'seg_category_repeat_buyers', 'seg_discount_buyers', 'seg_recommendation_clickers',
         'seg_undecided_visitors', 'seg_current_sale_buyers', 'seg_sale_cart_abandoners',
-        'seg_last_sale_buyers',
+        'seg_last_sale_buyers', 'seg_rising_stars',
     ]) }}
 {%- endmacro %}

@@ -25,6 +25,10 @@ from bench import split_last_day  # noqa: E402  (scripts/ is not a package)
 INCREMENTAL_MODELS = ("base_orders_rows", "base_order_lines_rows", "base_email_events_rows", "base_site_visits_rows")
 # Columns that say when a row was derived, which differ between two builds by design.
 LOAD_COLUMNS = ("loaded_at",)
+# The segment history (models/marts/history) keeps the day of every build: after yesterday's
+# and today's builds it holds two days where a fresh build holds one, by design.
+# tests/python/test_history.py checks it against one build per day instead.
+HISTORY_RELATIONS = ("segment_membership_history", "segment_history_days", "segment_trends", "segment_transitions")
 
 
 def _write_shop(folder: Path) -> None:
@@ -82,6 +86,8 @@ def test_incremental_day_equals_full_refresh(builds: dict[str, object]) -> None:
 
     differences = []
     for schema, name in mine:
+        if name in HISTORY_RELATIONS:
+            continue
         columns = [
             row[0]
             for row in con.execute(

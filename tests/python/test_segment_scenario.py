@@ -147,6 +147,8 @@ ALL_SEGMENTS = [
     "current_sale_buyers",
     "sale_cart_abandoners",
     "last_sale_buyers",
+    # Beyond the catalog (issue 16): RFM group better at D than 3 months before.
+    "rising_stars",
 ]
 
 # Segments marked (c) in the catalog: consent is required whatever the var says.
@@ -184,8 +186,10 @@ EXPECTED: dict[str, set[str]] = {
     "p_espresso": {"potential_brand_lovers", "espresso_shoppers"} | ENGAGED_ALL,
     "p_clicker_bought_recently": {"potential_brand_lovers"} | ENGAGED_ALL,
     "p_hv_cart_bought_after": {"potential_fans", "current_sale_buyers", "big_spenders"},
-    "p_year_edge_in": {"potential_brand_lovers", "category_repeat_buyers", "discount_buyers"},
-    "p_year_edge_out": {"potential_brand_lovers"},
+    # rising_stars: cannot_lose_them on 2026-02-28 (their one purchase by then, in 2025: 214),
+    # loyal at D (344) after a second purchase on 2026-04-01.
+    "p_year_edge_in": {"potential_brand_lovers", "category_repeat_buyers", "discount_buyers", "rising_stars"},
+    "p_year_edge_out": {"potential_brand_lovers", "rising_stars"},
     "p_category_one_order": {"potential_brand_lovers", "big_spenders"},
     "p_discount_order_level_only": {"potential_brand_lovers"},
     "p_sale_buyer": {"potential_brand_lovers", "current_sale_buyers"},
@@ -283,6 +287,8 @@ NEAR_MISSES: dict[str, list[str]] = {
     "current_sale_buyers": ["p_clicker_bought_recently", "p_no_counted_purchase"],
     "sale_cart_abandoners": ["p_sale_buyer", "p_hv_cart_bought_after", "p_no_counted_purchase"],
     "last_sale_buyers": ["p_former_brand_fan", "p_drive_by_edge_out", "p_year_edge_in"],
+    # champions at D but first bought after 2026-02-28 (no group then); a group no better at D.
+    "rising_stars": ["p_biggest_fan", "p_aov_rounds_down", "p_former_brand_fan"],
 }
 
 # (recency, frequency, monetary) scores of the RFM population, from the table above.
