@@ -15,5 +15,6 @@
         'seg_category_repeat_buyers', 'seg_discount_buyers', 'seg_recommendation_clickers',
         'seg_undecided_visitors', 'seg_current_sale_buyers', 'seg_sale_cart_abandoners',
         'seg_last_sale_buyers', 'seg_rising_stars',
+        'seg_at_risk_vips', 'seg_likely_to_buy_soon',
     ]) }}
 {%- endmacro %}

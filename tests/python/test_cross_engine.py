@@ -49,7 +49,18 @@ RAW_SEEDS = (
 )
 
 FIXTURE = "segment_scenario"
-VARS = {"as_of_date": "2026-05-31"}
+# clv_parameters: PostgreSQL and Spark run no dbt Python models, so every engine takes the
+# prediction models' SQL path with the same BG/NBD and Gamma-Gamma parameters (chosen so that
+# seg_at_risk_vips and seg_likely_to_buy_soon have members on the fixture, away from their
+# boundaries); at_risk_vip_top_percent 25: the top 6 of the 26 predicted customers.
+VARS = {
+    "as_of_date": "2026-05-31",
+    "clv_parameters": {
+        "bg_nbd": {"r": 1.0, "alpha": 10.0, "a": 0.8, "b": 2.5},
+        "gamma_gamma": {"p": 6.25, "q": 3.74, "v": 15.44},
+    },
+    "at_risk_vip_top_percent": 25,
+}
 POSTGRES_DATABASE = "personas_cross_engine"
 REQUIRE_ALL = os.environ.get("PERSONAS_REQUIRE_ALL_ENGINES", "") == "1"
 

@@ -147,9 +147,23 @@ ALL_SEGMENTS = [
     "current_sale_buyers",
     "sale_cart_abandoners",
     "last_sale_buyers",
-    # Beyond the catalog (issue 16): RFM group better at D than 3 months before.
+    # Beyond the catalog (issue 16): RFM group better at D than 3 months before, and the two
+    # segments on the predictions (CLV_VARS below; the table in
+    # test_predicted_segments_follow_the_formulas).
     "rising_stars",
+    "at_risk_vips",
+    "likely_to_buy_soon",
 ]
+
+# The predictions take fixed BG/NBD and Gamma-Gamma parameters (alpha in days), the SQL path
+# of PostgreSQL and Spark, as test_cross_engine does: a fit on 26 buyers says little, and the
+# segments' members must be worked out here. at_risk_vip_top_percent 25: with 26 predicted
+# customers, the top 6 (100 x rank <= 25 x 26).
+CLV_PARAMETERS = {
+    "bg_nbd": {"r": 1.0, "alpha": 10.0, "a": 0.8, "b": 2.5},
+    "gamma_gamma": {"p": 6.25, "q": 3.74, "v": 15.44},
+}
+CLV_VARS = {"clv_parameters": CLV_PARAMETERS, "at_risk_vip_top_percent": 25}
 
 # Segments marked (c) in the catalog: consent is required whatever the var says.
 ALWAYS_CONSENTED_SEGMENTS = {
@@ -181,18 +195,18 @@ EXPECTED: dict[str, set[str]] = {
     "p_drive_by_edge_out": {"dead_weight", "bargain_hunters"},
     "p_aov_equals_t": {"potential_brand_lovers", "big_spenders"},
     "p_aov_rounds_down": {"brand_fans", "loyal_buyers"},
-    "p_aov_just_above_t": {"potential_fans", "loyal_buyers"},
+    "p_aov_just_above_t": {"potential_fans", "loyal_buyers", "at_risk_vips"},
     "p_fence_sitter_buyer_out": {"engaged_90d"},
     "p_espresso": {"potential_brand_lovers", "espresso_shoppers"} | ENGAGED_ALL,
-    "p_clicker_bought_recently": {"potential_brand_lovers"} | ENGAGED_ALL,
-    "p_hv_cart_bought_after": {"potential_fans", "current_sale_buyers", "big_spenders"},
+    "p_clicker_bought_recently": {"potential_brand_lovers", "likely_to_buy_soon"} | ENGAGED_ALL,
+    "p_hv_cart_bought_after": {"potential_fans", "current_sale_buyers", "big_spenders", "likely_to_buy_soon"},
     # rising_stars: cannot_lose_them on 2026-02-28 (their one purchase by then, in 2025: 214),
     # loyal at D (344) after a second purchase on 2026-04-01.
     "p_year_edge_in": {"potential_brand_lovers", "category_repeat_buyers", "discount_buyers", "rising_stars"},
     "p_year_edge_out": {"potential_brand_lovers", "rising_stars"},
     "p_category_one_order": {"potential_brand_lovers", "big_spenders"},
     "p_discount_order_level_only": {"potential_brand_lovers"},
-    "p_sale_buyer": {"potential_brand_lovers", "current_sale_buyers"},
+    "p_sale_buyer": {"potential_brand_lovers", "current_sale_buyers", "likely_to_buy_soon"},
     "p_sale_cart_abandoner": {"drive_by_shoppers", "last_sale_buyers", "sale_cart_abandoners"},
     "p_last_sale_buyer": {"drive_by_shoppers", "last_sale_buyers"},
     # --- no counted purchase ----------------------------------------------------------------
@@ -289,6 +303,10 @@ NEAR_MISSES: dict[str, list[str]] = {
     "last_sale_buyers": ["p_former_brand_fan", "p_drive_by_edge_out", "p_year_edge_in"],
     # champions at D but first bought after 2026-02-28 (no group then); a group no better at D.
     "rising_stars": ["p_biggest_fan", "p_aov_rounds_down", "p_former_brand_fan"],
+    # top 6 but probably alive (0.668); alive 0.496 but rank 14; alive 0.17 but rank 15.
+    "at_risk_vips": ["p_biggest_fan", "p_potential_brand_lover", "p_former_biggest_fan"],
+    # next order in 40 days; P(alive) 0.470, no expected date; unconsented (46 days anyway).
+    "likely_to_buy_soon": ["p_espresso", "p_aov_just_above_t", "p_brand_fan_unconsented"],
 }
 
 # (recency, frequency, monetary) scores of the RFM population, from the table above.
@@ -372,7 +390,7 @@ def scenario_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     segments_require_email_consent: false; everything upstream is unchanged by that var)."""
     workdir = tmp_path_factory.mktemp("segment_scenario")
     default_db = workdir / "default.duckdb"
-    base_vars = {"raw_data_path": str(FIXTURE_DIR), "as_of_date": AS_OF_DATE}
+    base_vars = {"raw_data_path": str(FIXTURE_DIR), "as_of_date": AS_OF_DATE, **CLV_VARS}
     # Models and the rfm_segments seed only. The demo raw seeds are not loaded (staging reads
     # the fixture files); unit tests are left out because, with raw_data_path set, staging
     # reads the files instead of their mocked inputs; data tests are left out to keep this
@@ -524,6 +542,107 @@ def test_segment_memberships_are_exact(scenario_databases: dict[str, Path]) -> N
     assert duplicates == []
     differences = _membership_diff(EXPECTED, _memberships(database))
     assert not differences, "segment memberships differ from the scenario:\n" + differences
+
+
+def _peer_predictions() -> dict[str, dict[str, float]]:
+    """The predictions of the RFM population (EXPECTED_RFM), computed from the raw orders file
+    by plugins/personas_clv.py's formulas (scipy's hyp2f1): the peer of the models' SQL.
+    Purchases as in the docstring: placed orders with a profile, day <= D."""
+    import datetime as dt
+
+    import numpy as np
+
+    sys.path.insert(0, str(PROJECT_ROOT / "plugins"))
+    import personas_clv as clv
+
+    as_of = dt.date.fromisoformat(AS_OF_DATE)
+    with (FIXTURE_DIR / "raw_orders.csv").open(newline="") as handle:
+        orders = [
+            row for row in csv.DictReader(handle)
+            if row["status"] == "placed" and row["profile_id"]
+            and dt.date.fromisoformat(row["ordered_at"][:10]) <= as_of
+        ]  # fmt: skip
+    assert len(orders) == 44, "the 44 purchases of the docstring"
+    summary = clv.summarise_transactions(
+        np.array([row["profile_id"] for row in orders]),
+        np.array([dt.date.fromisoformat(row["ordered_at"][:10]).toordinal() for row in orders]),
+        np.array([float(row["order_total"]) for row in orders]),
+        as_of.toordinal(),
+    )
+    x, t_x, age = summary["x"], summary["t_x"], summary["T"]
+    bg_nbd, gamma_gamma = CLV_PARAMETERS["bg_nbd"], CLV_PARAMETERS["gamma_gamma"]
+    alive = clv.bg_nbd_probability_alive(bg_nbd, x, t_x, age)
+    purchases = clv.bg_nbd_expected_purchases(bg_nbd, 90, x, t_x, age)
+    value = clv.gamma_gamma_expected_value(gamma_gamma, x, summary["m"])
+    next_order = clv.bg_nbd_median_days_to_next_purchase(bg_nbd, x, t_x, age)
+    return {
+        str(profile_id): {
+            "probability_alive": float(alive[i]),
+            "expected_purchases": float(purchases[i]),
+            "expected_order_value": float(value[i]),
+            "predicted_clv": float(purchases[i] * value[i]),
+            "days_to_next_order": float(next_order[i]),
+        }
+        for i, profile_id in enumerate(summary["customer_id"])
+        if profile_id in EXPECTED_RFM
+    }
+
+
+def test_predicted_segments_follow_the_formulas(scenario_databases: dict[str, Path]) -> None:
+    """The predictions of the scenario, and the two segments on them, against the peer.
+
+    With CLV_PARAMETERS (r 1, alpha 10 days, a 0.8, b 2.5; p 6.25, q 3.74, v 15.44) and 90 days:
+        profile                    x  t_x    T  P(alive)  CLV     rank  next order (days)
+        p_biggest_fan              2   61   82  0.668   239.65    1    53.8
+        p_aov_rounds_down          2   61   87  0.632   124.58    2    66.6
+        p_hv_cart_bought_after     0    0    4  1        113.54    3    14
+        p_sale_buyer               0    0   11  1         87.56    4    21
+        p_clicker_bought_recently  0    0   12  1         84.88    5    22
+        p_aov_just_above_t         1   31   67  0.470    68.81    6    none (P(alive) <= 1/2)
+        p_brand_fan_unconsented    2   61   78  0.697    65.89    7    46.1
+        p_espresso                 0    0   30  1         55.50    9    40
+        p_potential_brand_lover    1   36   72  0.496    27.17   14    none
+        p_former_biggest_fan       2  122  355  0.171    25.02   15    none
+    (a one-time buyer is alive with certainty under BG/NBD; with r = 1 its median wait is
+    alpha + T days). At-risk VIPs: rank <= 6 and P(alive) < 0.5: p_aov_just_above_t. Likely to
+    buy soon: next order within 30 days, consented: the three recent one-time buyers.
+    """
+    peer = _peer_predictions()
+    assert set(peer) == set(EXPECTED_RFM)
+    rows = _query(
+        scenario_databases["default"],
+        "select profile_id, probability_alive, expected_purchases, expected_order_value, predicted_clv,"
+        " days_to_next_order, prediction_status from marts.fct_customer_predictions",
+    )
+    built = {row[0]: row[1:] for row in rows}
+    assert set(built) == set(peer)
+    for profile_id, values in peer.items():
+        *numbers, status = built[profile_id]
+        assert status == "predicted", profile_id
+        for name, got in zip(
+            ("probability_alive", "expected_purchases", "expected_order_value", "predicted_clv", "days_to_next_order"),
+            numbers,
+            strict=True,
+        ):
+            want = values[name]
+            if want != want:  # NaN: no expected next order
+                assert got is None, (profile_id, name, got)
+            else:
+                assert got == pytest.approx(want, rel=1e-9, abs=1e-9), (profile_id, name)
+
+    # The two segments' rules on the peer's numbers equal the hand-kept EXPECTED.
+    clvs = [values["predicted_clv"] for values in peer.values()]
+    at_risk = {
+        profile_id for profile_id, values in peer.items()
+        if 100 * (1 + sum(clv > values["predicted_clv"] for clv in clvs)) <= 25 * len(clvs)
+        and values["probability_alive"] < 0.5 and profile_id not in UNCONSENTED
+    }  # fmt: skip
+    soon = {
+        profile_id for profile_id, values in peer.items()
+        if values["days_to_next_order"] <= 30 and profile_id not in UNCONSENTED
+    }  # fmt: skip
+    assert at_risk == {profile_id for profile_id, segments in EXPECTED.items() if "at_risk_vips" in segments}
+    assert soon == {profile_id for profile_id, segments in EXPECTED.items() if "likely_to_buy_soon" in segments}
 
 
 def test_consent_off_adds_exactly_the_unconsented_profiles(
