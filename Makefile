@@ -115,7 +115,7 @@ docs: $(VENV)/bin/dbt
 lint: lint-python lint-sql
 
 lint-python:
-	$(RUFF) check scripts tests plugins
+	$(RUFF) check scripts tests plugins reports
 
 # Run from the project root: .sqlfluff's dbt templater and its raw_data_path are relative to it.
 # sqlfluff only warns about (and exits 0 on) a model that dbt cannot compile: that fails here.

@@ -7,7 +7,9 @@
 // build.json (its "pages" list). OUT_DIR: gets one PNG screenshot per page and results.json:
 // per page, its title, the console errors, failed requests and uncaught exceptions, and the
 // text of every element with a data-testid (with the data-segment, data-code, data-entity,
-// data-group of its row), which tests/python/test_dashboard.py compares with the marts.
+// data-group, data-reason, data-family, data-from, data-to, data-model, data-parameter of the
+// element or its nearest ancestor that has one), which tests/python/test_dashboard.py compares
+// with the marts.
 // CHROMIUM overrides the browser's path.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -56,11 +58,13 @@ try {
 		const response = await page.goto(new URL(name, baseUrl).href, { waitUntil: 'load' });
 		const shown = await page.evaluate(() =>
 			Array.from(document.querySelectorAll('[data-testid]')).map((element) => {
-				const row = element.closest('[data-segment],[data-code],[data-entity],[data-group]');
+				// Each key from the nearest element (itself or an ancestor) that carries it: a cell's
+				// data-to, its row's data-from, its section's data-family.
 				const keys = {};
-				if (row) for (const key of ['segment', 'code', 'entity', 'group', 'reason'])
-					if (row.dataset[key] !== undefined) keys[key] = row.dataset[key];
-				if (element.dataset.code !== undefined) keys.code = element.dataset.code;
+				for (const key of ['segment', 'code', 'entity', 'group', 'reason', 'family', 'from', 'to', 'model', 'parameter']) {
+					const holder = element.closest(`[data-${key}]`);
+					if (holder) keys[key] = holder.dataset[key];
+				}
 				return { testid: element.dataset.testid, text: element.innerText.trim(), ...keys };
 			})
 		);
