@@ -130,12 +130,17 @@ def _layers(target: Path, database: Path) -> dict[str, tuple[int, float, int]]:
 # The segment history step of a build (models/marts/history): what a daily build adds to keep
 # the history, its trends and transitions (issue 16: under 15 s at 1M profiles).
 HISTORY_MODELS = ("segment_membership_history", "segment_history_days", "segment_trends", "segment_transitions")
+# The predictions step (models/marts/predictions): the buyers' summary, the BG/NBD and
+# Gamma-Gamma fit (a Python model on DuckDB; issue 16: under 60 s at 1M profiles) and the
+# predictions. The two segments on them are timed with the other segments.
+PREDICTION_MODELS = ("int_clv_customer_summary", "clv_model_fit", "fct_customer_predictions")
 
 
-def _history_step(target: Path) -> list[tuple[str, float]]:
+def _step(target: Path, models: Sequence[str]) -> list[tuple[str, float]]:
+    """(model, seconds) of the given models in the last run, in the order of `models`."""
     results = json.loads((target / "run_results.json").read_text())["results"]
-    return [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results
-            if r["unique_id"].split(".")[-1] in HISTORY_MODELS]
+    seconds = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results}
+    return [(model, seconds[model]) for model in models if model in seconds]
 
 
 def _slowest(target: Path, count: int = 8) -> list[tuple[str, float]]:
@@ -219,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     load_at_start = os.getloadavg()[0]
     phases = []
-    history_steps: list[tuple[str, list[tuple[str, float]]]] = []
+    steps: dict[str, list[tuple[str, list[tuple[str, float]]]]] = {"Segment history": [], "Predictions": []}
     raw = work_dir / "raw"
     for name, folder, extra in (("full build", yesterday, ["--full-refresh"]), ("incremental day", today, [])):
         print(f"{name} on {folder} ...", flush=True)
@@ -229,7 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = [dbt, "run", *extra, *common, "--vars", json.dumps({"raw_data_path": str(raw)})]
         seconds, peak = _measured(command, env)
         phases.append(Phase(name, seconds, peak, _layers(target, work_dir / "personas.duckdb"), _slowest(target)))
-        history_steps.append((name, _history_step(target)))
+        steps["Segment history"].append((name, _step(target, HISTORY_MODELS)))
+        steps["Predictions"].append((name, _step(target, PREDICTION_MODELS)))
 
     full, day = phases
     loads = os.getloadavg()
@@ -255,9 +261,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         *slowest,
         "",
-        *(f"Segment history step, {name}: {sum(seconds for _, seconds in models):.1f} s ("
+        *(f"{step} step, {name}: {sum(seconds for _, seconds in models):.1f} s ("
           + ", ".join(f"{model} {seconds:.1f} s" for model, seconds in models) + ")."
-          for name, models in history_steps),
+          for step, runs in steps.items() for name, models in runs),
         "",
     ])
     out.parent.mkdir(parents=True, exist_ok=True)
