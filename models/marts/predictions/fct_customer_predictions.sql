@@ -129,10 +129,15 @@ series_terms as (
     from series_factors
 ),
 
-series_sums as (
+-- The sum runs in the order of k (a window, not a group by): a parallel aggregate adds the
+-- terms in any order, and its last digits would change from one build to the next.
+series_running_sums as (
     select
         frequency,
         age_days,
+        k,
+        terms,
+        log_term,
         sum(
             case
                 when log_term > -300
@@ -141,11 +146,21 @@ series_sums as (
                         * {{ personas.safe_exp('log_term') }}
                 else 0
             end
-        ) as series_sum,
-        max(case when k = terms then log_term end) as last_log_term,
-        max(terms) as terms
+        ) over (
+            partition by frequency, age_days order by k rows between unbounded preceding and current row
+        ) as series_sum
     from series_terms
-    group by frequency, age_days
+),
+
+series_sums as (
+    select
+        frequency,
+        age_days,
+        series_sum,
+        log_term as last_log_term,
+        terms
+    from series_running_sums
+    where k = terms
 ),
 
 customer_terms as (

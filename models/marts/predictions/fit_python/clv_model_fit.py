@@ -17,6 +17,8 @@ def _column(table, name):
     return table.column(name).to_numpy(zero_copy_only=False)
 
 
+# The tuples are sorted: a parallel group by returns them in any order, and the likelihood's
+# floating-point sums (so the fitted digits) would follow it from one build to the next.
 def model(dbt, session):
     dbt.config(materialized="table")
     min_customers = int(dbt.config.get("clv_min_customers"))
@@ -25,13 +27,13 @@ def model(dbt, session):
         "clv_summary",
         "select cast(frequency as double) as x, cast(recency_days as double) as t_x,"
         " cast(age_days as double) as t, count(*) as customers"
-        " from clv_summary group by frequency, recency_days, age_days",
+        " from clv_summary group by frequency, recency_days, age_days order by 1, 2, 3",
     ).to_arrow_table()
     spends = summary.query(
         "clv_summary",
         "select cast(frequency as double) as x, repeat_monetary_value as m, count(*) as customers"
         " from clv_summary where frequency > 0 and repeat_monetary_value > 0"
-        " group by frequency, repeat_monetary_value",
+        " group by frequency, repeat_monetary_value order by 1, 2",
     ).to_arrow_table()
     bg_nbd = personas_clv.fit_bg_nbd(
         _column(triples, "x"), _column(triples, "t_x"), _column(triples, "t"),
