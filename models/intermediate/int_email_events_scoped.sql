@@ -12,11 +12,7 @@ final as (
         campaign_id,
         channel,
         event_type,
-        channel = 'email' and event_type in ('opened', 'clicked')
-        {%- if var('exclude_apple_privacy_opens') %}
-        and not (event_type = 'opened' and is_apple_privacy_open)
-        {%- endif %}
-            as is_engagement,
+        {{ personas.engagement_rule() }} as is_engagement,
         channel = 'email' and event_type = 'opened' and is_apple_privacy_open
             as is_apple_privacy_open,
         occurred_on,

@@ -17,14 +17,12 @@ int_site_visits_scoped as (
 
 -- Email events arrive summed per profile and day (int_email_activity_daily): every window
 -- the catalog uses for them is whole days, so the daily counts give the same numbers as the
--- events at a fraction of the rows. Engagement = opens and clicks of emails, Apple privacy
--- opens left out when var exclude_apple_privacy_opens is true.
+-- events at a fraction of the rows. Engagement: the catalog's rule (macro engagement_rule).
 email_days as (
     select
         profile_id,
         occurred_on,
-        human_opens + clicks
-        {%- if not var('exclude_apple_privacy_opens') %} + apple_privacy_opens{% endif %} as engagements,
+        {{ personas.engagement_rule(daily_counts=true) }} as engagements,
         apple_privacy_opens,
         clicks,
         deliveries,
