@@ -100,10 +100,13 @@ def prune(root: Path) -> None:
 
 
 def git_commit() -> str | None:
-    """The project's commit (HEAD of the working directory's repository), None outside git."""
+    """The project's commit (HEAD of the working directory's repository), None outside git.
+    safe.directory: a checkout owned by another user than the build's (a CI container's, say)
+    would otherwise make git refuse to read it ("dubious ownership")."""
     try:
         completed = subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False
+            ["git", "-c", f"safe.directory={Path.cwd()}", "rev-parse", "HEAD"],
+            capture_output=True, text=True, timeout=10, check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
