@@ -406,6 +406,11 @@ def declare_background(
 @pytest.fixture(scope="session", autouse=True)
 def background_jobs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     # One at a time: two Spark sessions at once, beside the DuckDB builds, would crowd 2 cores.
+    # The base temporary directory is made here, in the main thread, before any job starts:
+    # pytest creates it lazily and without a lock, so a job's first mktemp racing a test's
+    # made two of them, and mktemp then refused its own name ("cross_engine_spark is not a
+    # normalized and relative path", seen in CI only, on the Spark tests).
+    tmp_path_factory.getbasetemp()
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="background")
     for declared in _BACKGROUND:
         if any(declared.wanted(item) for item in request.session.items):
