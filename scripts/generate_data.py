@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Generate the raw data of the Personas warehouse: a believable fashion / lifestyle shop.
 
-Writes the five raw entities of ``shared/spec/data-contract.md`` (``raw_profiles``,
+Writes the five raw entities of ``docs/data-contract.md`` (``raw_profiles``,
 ``raw_orders``, ``raw_order_lines``, ``raw_email_events``, ``raw_site_visits``), every column
 as text so that bad values survive the load, plus the ``sales_periods.csv`` configuration seed.
 
 The population has two parts:
 
 * planted archetypes: the first profiles (``p0000001`` ...) are scripted personas, ten per
-  segment of ``shared/spec/segments.md``, so that at D = ``--end-date`` every segment of the
+  segment of ``docs/segment-catalog.md``, so that at D = ``--end-date`` every segment of the
   catalog has members with the default vars (see ``ARCHETYPE_GROUPS`` and ``--list-archetypes``);
 * a random population generated with numpy, chunk by chunk (``--chunk-size`` profiles at a time)
   so that memory stays bounded at a million profiles.

@@ -1,4 +1,4 @@
-{#- The raw data contract (../shared/spec/data-contract.md) as data: every column of each raw
+{#- The raw data contract (docs/data-contract.md) as data: every column of each raw
     entity, in contract order, and which of them are required. One place to read it from. -#}
 {% macro raw_contract(entity) -%}
     {%- set contract = {

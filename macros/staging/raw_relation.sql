@@ -19,7 +19,7 @@
             {{ exceptions.raise_compiler_error(
                 "Raw input '" ~ entity ~ "' (" ~ relation ~ ") lacks the column(s) "
                 ~ missing | join(', ') ~ " that the data contract requires "
-                ~ "(docs: ../shared/spec/data-contract.md). Add them, even empty."
+                ~ "(docs: docs/data-contract.md). Add them, even empty."
             ) }}
         {%- endif -%}
     {%- endif -%}

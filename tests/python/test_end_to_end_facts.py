@@ -2,7 +2,7 @@
 
 The fixture is tests/python/fixtures/end_to_end/ (one CSV per raw entity of the data contract,
 read through var raw_data_path). Every expected value below is worked out by hand from those
-rows and the catalog (../shared/spec/segments.md); the arithmetic is in the comments. Nothing
+rows and the catalog (docs/segment-catalog.md); the arithmetic is in the comments. Nothing
 here is computed by the code under test.
 
 D is pinned to 2026-05-31 unless a test says otherwise. The windows that follow from it:

@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ENTITIES = ["raw_profiles", "raw_orders", "raw_order_lines", "raw_email_events", "raw_site_visits"]
 
-# Copied from the data contract (shared/spec/data-contract.md), column by column, in order:
+# Copied from the data contract (docs/data-contract.md), column by column, in order:
 # the generator's own constant is checked against it, not against itself.
 CONTRACT = {
     "raw_profiles": ["profile_id", "email", "phone_number", "first_name", "created_at",

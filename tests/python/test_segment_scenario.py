@@ -6,7 +6,7 @@ segments it must be in. The project is built once per module into a temporary Du
 as_of_date = 2026-05-31, then a copy is rebuilt (segments only) with
 segments_require_email_consent = false.
 
-Everything expected below is worked out by hand from ../shared/spec/segments.md, not read
+Everything expected below is worked out by hand from docs/segment-catalog.md, not read
 from the models. When a model disagrees with this file and the arithmetic here is right, the
 model is wrong (the catalog is authoritative).
 
