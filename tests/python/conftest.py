@@ -148,19 +148,11 @@ class DbtRun:
             self._connection = None
 
 
-def run_dbt(
-    args: Sequence[str],
-    *,
-    workdir: Path,
-    vars: Mapping[str, Any] | None = None,
-    label: str = "",
-    timeout: float = 900,
-) -> DbtRun:
-    """Run `dbt <args>` on the project with everything it writes kept under `workdir`.
-
-    The DuckDB file is workdir/personas.duckdb (env PERSONAS_DUCKDB_PATH), the target path
-    workdir/target and the logs workdir/logs. Returns the outcome; never raises on a dbt error.
-    """
+def dbt_invocation(
+    args: Sequence[str], *, workdir: Path, vars: Mapping[str, Any] | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of `dbt <args>` with everything it writes kept under
+    `workdir` (see run_dbt); for a test that runs dbt itself (to interrupt it, say)."""
     workdir.mkdir(parents=True, exist_ok=True)
     command = [
         dbt_executable(),
@@ -188,6 +180,23 @@ def run_dbt(
     # The caller's own dbt settings must not leak in (the flags above win, but be explicit).
     for name in ("DBT_TARGET_PATH", "DBT_LOG_PATH", "DBT_PROFILES_DIR", "DBT_PROJECT_DIR"):
         env.pop(name, None)
+    return command, env
+
+
+def run_dbt(
+    args: Sequence[str],
+    *,
+    workdir: Path,
+    vars: Mapping[str, Any] | None = None,
+    label: str = "",
+    timeout: float = 900,
+) -> DbtRun:
+    """Run `dbt <args>` on the project with everything it writes kept under `workdir`.
+
+    The DuckDB file is workdir/personas.duckdb (env PERSONAS_DUCKDB_PATH), the target path
+    workdir/target and the logs workdir/logs. Returns the outcome; never raises on a dbt error.
+    """
+    command, env = dbt_invocation(args, workdir=workdir, vars=vars)
     started = time.monotonic()
     completed = subprocess.run(
         command,
@@ -230,6 +239,18 @@ def build_project(
     data and `make test` runs them); off by default so that a test of someone else's model
     cannot skip the models a Python test reads.
     """
+    args, all_vars = build_arguments(raw_data_path=raw_data_path, vars=vars, select=select, data_tests=data_tests)
+    return run_dbt(args, workdir=workdir, vars=all_vars, label=label or "build")
+
+
+def build_arguments(
+    *,
+    raw_data_path: Path | None = None,
+    vars: Mapping[str, Any] | None = None,
+    select: Sequence[str] = (),
+    data_tests: bool = False,
+) -> tuple[list[str], dict[str, Any]]:
+    """The dbt arguments and vars of build_project (which documents the parameters)."""
     all_vars = dict(vars or {})
     args = ["build"]
     excluded_types = ["unit_test"] if data_tests else ["unit_test", "test"]
@@ -241,7 +262,7 @@ def build_project(
     if raw_data_path is not None:
         # The raw seeds are disabled by this var (dbt_project.yml): only rfm_segments loads.
         all_vars["raw_data_path"] = str(raw_data_path)
-    return run_dbt(args, workdir=workdir, vars=all_vars, label=label or "build")
+    return args, all_vars
 
 
 def raw_data_folder(name: str) -> Path:

@@ -6,18 +6,27 @@ builds yesterday from scratch, then runs the project again, incrementally, on to
 and compares every relation of staging, intermediate and marts with a fresh full build of
 today: they must hold exactly the same rows. It also checks that the incremental run
 re-derived only the keys touched since yesterday's load, not all of history.
+
+A crash is the other way a daily run meets yesterday's warehouse: the same incremental run,
+killed (SIGKILL, its whole process group) as soon as it starts the incremental aggregate of
+the email events, after it has committed the re-derived rows of the base models, must leave
+a warehouse that the next run brings to exactly the full refresh's rows.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, build_project
+from conftest import PROJECT_DIR, DbtRun, build_arguments, build_project, dbt_invocation
 
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 from bench import split_last_day  # noqa: E402  (scripts/ is not a package)
@@ -29,6 +38,9 @@ LOAD_COLUMNS = ("loaded_at",)
 # and today's builds it holds two days where a fresh build holds one, by design.
 # tests/python/test_history.py checks it against one build per day instead.
 HISTORY_RELATIONS = ("segment_membership_history", "segment_history_days", "segment_trends", "segment_transitions")
+# Where the crash test kills the daily run: dbt.log's line when the incremental aggregate of
+# the email events starts, by then the four base models have committed today's rows.
+CRASH_AT = "START sql incremental model intermediate.int_email_activity_daily"
 
 
 def _write_shop(folder: Path) -> None:
@@ -59,11 +71,77 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     with first.connect() as con:
         yesterday_rows = {model: con.execute(f"select count(*) from staging.{model}").fetchone()[0]
                           for model in INCREMENTAL_MODELS}
+    # The crash test starts from a copy of yesterday's warehouse.
+    crash_dir = root / "crash"
+    crash_dir.mkdir()
+    shutil.copy2(first.database, crash_dir / first.database.name)
     second = build_project(incremental_dir, raw_data_path=today, label="incremental: today, incremental")
+    crashed, after_crash = _crash_then_rerun(crash_dir, today)
     assert second.ok, second.error_summary()
     full = build_project(full_dir, raw_data_path=today, label="incremental: today, full refresh")
     assert full.ok, full.error_summary()
-    return {"incremental": second, "full": full, "last_day": last_day, "yesterday_rows": yesterday_rows}
+    return {"incremental": second, "full": full, "last_day": last_day, "yesterday_rows": yesterday_rows,
+            "crashed": crashed, "after_crash": after_crash}
+
+
+def _crash_then_rerun(workdir: Path, today: Path) -> tuple[bool, DbtRun]:
+    """Run today's incremental build in workdir and kill it at CRASH_AT; then run it again.
+    Returns whether the kill happened, and the second run."""
+    args, all_vars = build_arguments(raw_data_path=today)
+    command, env = dbt_invocation(args, workdir=workdir, vars=all_vars)
+    log = workdir / "logs" / "dbt.log"
+    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    killed = False
+    deadline = time.monotonic() + 600
+    while process.poll() is None and time.monotonic() < deadline:
+        # dbt.log stays small here (well under a megabyte): read it whole at each look.
+        if log.exists() and CRASH_AT in log.read_text(encoding="utf-8", errors="replace"):
+            os.killpg(process.pid, signal.SIGKILL)
+            killed = True
+            break
+        time.sleep(0.05)
+    if process.poll() is None and not killed:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    rerun = build_project(workdir, raw_data_path=today, label="incremental: today, after a crash")
+    return killed, rerun
+
+
+def _differences(database: Path, reference: Path) -> list[str]:
+    """The relations of staging, intermediate and marts (but the history) whose rows differ
+    between the two DuckDB files, ignoring when a row was derived; and any relation in one
+    only."""
+    con = duckdb.connect(str(database), read_only=True)
+    con.execute(f"attach '{reference}' as full_build (read_only)")
+    mine = _relations(con, database.stem)
+    theirs = _relations(con, "full_build")
+    differences = [f"{schema}.{name}: only in one of the two" for schema, name in set(mine) ^ set(theirs)]
+    assert len(mine) > 60
+    for schema, name in mine:
+        if name in HISTORY_RELATIONS or (schema, name) not in theirs:
+            continue
+        columns = [
+            row[0]
+            for row in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
+                [database.stem, schema, name],
+            ).fetchall()
+            if row[0] not in LOAD_COLUMNS
+        ]
+        column_list = ", ".join(f'"{column}"' for column in columns)
+        only_incremental, only_full = con.execute(
+            f"select "
+            f"(select count(*) from (select {column_list} from {database.stem}.{schema}.{name} "
+            f" except all select {column_list} from full_build.{schema}.{name})), "
+            f"(select count(*) from (select {column_list} from full_build.{schema}.{name} "
+            f" except all select {column_list} from {database.stem}.{schema}.{name}))"
+        ).fetchone()
+        if only_incremental or only_full:
+            differences.append(f"{schema}.{name}: {only_incremental} rows only incremental, {only_full} only full")
+    con.close()
+    return sorted(differences)
 
 
 def _relations(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
@@ -76,39 +154,16 @@ def _relations(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, 
 
 
 def test_incremental_day_equals_full_refresh(builds: dict[str, object]) -> None:
-    incremental, full = builds["incremental"], builds["full"]
-    con = duckdb.connect(str(incremental.database), read_only=True)
-    con.execute(f"attach '{full.database}' as full_build (read_only)")
-    mine = _relations(con, "personas")
-    theirs = _relations(con, "full_build")
-    assert mine == theirs
-    assert len(mine) > 60
-
-    differences = []
-    for schema, name in mine:
-        if name in HISTORY_RELATIONS:
-            continue
-        columns = [
-            row[0]
-            for row in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_catalog = 'personas' and table_schema = ? and table_name = ? order by ordinal_position",
-                [schema, name],
-            ).fetchall()
-            if row[0] not in LOAD_COLUMNS
-        ]
-        column_list = ", ".join(f'"{column}"' for column in columns)
-        only_incremental, only_full = con.execute(
-            f"select "
-            f"(select count(*) from (select {column_list} from personas.{schema}.{name} "
-            f" except all select {column_list} from full_build.{schema}.{name})), "
-            f"(select count(*) from (select {column_list} from full_build.{schema}.{name} "
-            f" except all select {column_list} from personas.{schema}.{name}))"
-        ).fetchone()
-        if only_incremental or only_full:
-            differences.append(f"{schema}.{name}: {only_incremental} rows only incremental, {only_full} only full")
-    con.close()
+    differences = _differences(builds["incremental"].database, builds["full"].database)
     assert not differences, "incremental run differs from a full refresh:\n" + "\n".join(differences)
+
+
+def test_incremental_run_after_a_crash_equals_full_refresh(builds: dict[str, object]) -> None:
+    assert builds["crashed"], f"the daily run ended before dbt.log said {CRASH_AT!r}: nothing was interrupted"
+    after_crash = builds["after_crash"]
+    assert after_crash.ok, after_crash.error_summary()
+    differences = _differences(after_crash.database, builds["full"].database)
+    assert not differences, "the run after a crash differs from a full refresh:\n" + "\n".join(differences)
 
 
 def test_incremental_run_rederives_only_the_new_day(builds: dict[str, object]) -> None:
