@@ -131,14 +131,15 @@ lint-sql:
 # The demo seeds, every model, data test and unit test, in a DuckDB file that is thrown away:
 # independent of `make demo` and of whatever personas.duckdb holds. With ENGINE=postgres or
 # spark, on that target (PostgreSQL: the schemas raw, staging, ... of PERSONAS_POSTGRES_DATABASE
-# are replaced; Spark: a throw-away catalog and warehouse under the temp folder).
+# are replaced; Spark: a throw-away catalog and warehouse under the temp folder). Var
+# load_demo_data asks for the demo seeds, which PostgreSQL and Spark never load by default.
 dbt-test:
 	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/personas-test.XXXXXX"); \
 	trap 'rm -rf "$$tmp"' EXIT; \
 	echo "dbt build on $(ENGINE) (work folder $$tmp)"; \
 	PERSONAS_TARGET=$(ENGINE) PERSONAS_SPARK_DIR="$$tmp/spark" \
 	PERSONAS_DUCKDB_PATH="$$tmp/personas.duckdb" PERSONAS_PUBLISH_DIR="$$tmp/published" \
-		$(DBT) build --target-path "$$tmp/target" --log-path "$$tmp/logs"
+		$(DBT) build --vars '{load_demo_data: true}' --target-path "$$tmp/target" --log-path "$$tmp/logs"
 
 pytest:
 	$(PYTEST) tests/python -q

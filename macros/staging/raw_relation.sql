@@ -1,7 +1,8 @@
 {#- The one place raw data is read. Returns a subquery with exactly the contract's columns,
-    as text, from the demo seed (default) or, with var raw_data_path set, from the file
-    <raw_data_path>/<entity>.parquet (or .csv). Extra columns are ignored; a missing contract
-    column stops the build with the list of what is missing. -#}
+    as text, from the demo seed (var load_demo_data), the file <raw_data_path>/<entity>.parquet
+    (or .csv) with var raw_data_path set, or else the user's table <raw_schema>.<entity>
+    (raw_input). Extra columns are ignored; a missing contract column stops the build with
+    the list of what is missing. -#}
 {% macro raw_relation(entity) -%}
     {{ return(adapter.dispatch('raw_relation', 'personas')(entity)) }}
 {%- endmacro %}

@@ -54,6 +54,8 @@ FIXTURE = "segment_scenario"
 # seg_at_risk_vips and seg_likely_to_buy_soon have members on the fixture, away from their
 # boundaries); at_risk_vip_top_percent 25: the top 6 of the 26 predicted customers.
 VARS = {
+    # The fixture is loaded as the demo seeds: PostgreSQL and Spark load them only when asked.
+    "load_demo_data": True,
     "as_of_date": "2026-05-31",
     "clv_parameters": {
         "bg_nbd": {"r": 1.0, "alpha": 10.0, "a": 0.8, "b": 2.5},

@@ -275,7 +275,8 @@ def _build(engine: str, project: Path, workdir: Path, build: str, label: str, se
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     args = BUILD + (["--select", *select] if select else [])
-    result = _dbt(args, project, workdir, engine, vars={}, database=POSTGRES_DATABASES[build])
+    # The shop is loaded as the demo seeds, which PostgreSQL and Spark load only when asked.
+    result = _dbt(args, project, workdir, engine, vars={"load_demo_data": True}, database=POSTGRES_DATABASES[build])
     _BUILD_LOG.append((f"incremental on {engine}: {label}", time.monotonic() - started, result.returncode))
     if result.returncode != 0:
         pytest.fail(f"{engine}: dbt build ({label}) failed:\n{_summary(result.stdout)}")
