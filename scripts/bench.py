@@ -18,6 +18,18 @@ It prints, per phase, the wall time, the peak memory (maximum resident set of th
 process), and per layer (staging, intermediate, marts) the seconds dbt spent in its models,
 the rows they hold and the rows per second; and writes the same tables, with the machine they
 ran on, to --out. Data tests are not part of the timing (`make test` runs them).
+
+Then, on yesterday's files (the full build's input), the yardsticks of issue 17, each in its
+own process, timed in the same run so that their ratios hold on a noisy machine:
+  5. the floor: scripts/bench_floor.sql, one hand-written DuckDB script computing the facts
+     and every segment's memberships (no quarantine tables, no tests);
+  6. the peer: scripts/bench_pandas.py, the pandas an analyst would write for the same
+     memberships (stopped, and reported, when it outgrows --pandas-memory-limit-mb);
+each checked equal to the project's segment_memberships after the full build. The data is
+clean by default (--bad-share 0): the peers quarantine nothing, so only on clean data must
+they agree with the project (the bad rows' handling is tested by `make test`).
+  7. the analyst's loop: on a copy of the project with the demo built, one segment edited and
+     `dbt build --select seg_biggest_fans+` timed (issue 17: under 15 s).
 """
 
 from __future__ import annotations
@@ -37,6 +49,10 @@ from pathlib import Path
 import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+import bench_floor  # noqa: E402  (scripts/ is not a package)
+import bench_pandas  # noqa: E402
+
 # entity: its timestamp column. The events, orders (and their lines) of the last day are
 # what "one more day" adds.
 EVENT_TIMESTAMPS = {"raw_orders": "ordered_at", "raw_email_events": "occurred_at", "raw_site_visits": "occurred_at"}
@@ -175,6 +191,40 @@ def _machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {memory_gb:.0f} GB memory, {platform.system()} {platform.release()}"
 
 
+# The analyst's loop (issue 17: under 15 s): edit one segment, rebuild it and what reads it.
+ANALYST_SEGMENT = "seg_biggest_fans"
+# What a copy of the project needs to build the demo (tests/python is pytest's, not dbt's).
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses", "plugins")
+
+
+def analyst_loop(dbt: str, work_dir: Path, env: dict[str, str]) -> tuple[float, int]:
+    """Time the analyst's loop on the demo: in a copy of the project with the demo built (not
+    timed), append a comment to models/.../ANALYST_SEGMENT.sql, as an edit would, and run
+    `dbt build --select ANALYST_SEGMENT+` (its tests, the outputs that read it, the publish
+    step). Returns the wall seconds of that build and the nodes it ran."""
+    project = work_dir / "analyst"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        source = PROJECT_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("python", "__pycache__"))
+        else:
+            shutil.copy2(source, project / name)
+    loop_env = dict(env, PERSONAS_DUCKDB_PATH=str(project / "personas.duckdb"),
+                    PERSONAS_PUBLISH_DIR=str(project / "published"))
+    common = ["--target-path", str(project / "target"), "--log-path", str(project / "logs"), "--quiet"]
+    for command in (["seed", "--full-refresh"], ["build", "--exclude", "resource_type:seed"]):
+        subprocess.run([dbt, *command, *common], env=loop_env, cwd=project, check=True)
+    model = next((project / "models").rglob(f"{ANALYST_SEGMENT}.sql"))
+    model.write_text(model.read_text() + "\n-- edited (the benchmark's analyst loop)\n")
+    started = time.monotonic()
+    subprocess.run([dbt, "build", "--select", f"{ANALYST_SEGMENT}+", *common], env=loop_env, cwd=project, check=True)
+    seconds = time.monotonic() - started
+    nodes = len(json.loads((project / "target" / "run_results.json").read_text())["results"])
+    return seconds, nodes
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profiles", type=int, default=100_000, help="profiles to generate (the scale)")
@@ -186,12 +236,54 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="results file (default: bench/out/bench-<profiles>.md)")
     parser.add_argument("--threads", type=int, default=2, help="dbt and DuckDB threads")
     parser.add_argument("--memory-limit", default="6GB", help="DuckDB memory_limit (the profile's default)")
+    parser.add_argument("--bad-share", type=float, default=0.0,
+                        help="share of bad rows in the generated data (default 0: the peers must agree)")
+    parser.add_argument("--pandas-memory-limit-mb", type=float, default=bench_pandas.DEFAULT_MEMORY_LIMIT_MB,
+                        help="stop the pandas peer beyond this resident memory (default: 2/3 of the machine's)")
+    parser.add_argument("--skip", action="append", default=[], choices=["floor", "pandas", "analyst-loop"],
+                        help="leave out a yardstick (repeatable)")
     return parser.parse_args(argv)
+
+
+def _peers(args: argparse.Namespace, folder: Path, project: set[tuple[str, str]], work_dir: Path,
+           full_seconds: float) -> list[str]:
+    """Run the floor and the pandas peer on `folder`; the report's lines on them."""
+    lines = ["| run | wall (s) | peak memory (MB) | project full build / run | memberships |",
+             "|---|---:|---:|---:|---|"]
+    floor_seconds = None
+    if "floor" not in args.skip:
+        print(f"floor (scripts/bench_floor.sql) on {folder} ...", flush=True)
+        floor = bench_floor.run_floor(folder, args.threads, args.memory_limit, out=work_dir / "floor.parquet")
+        floor_seconds = floor.seconds
+        differs = bench_floor.compare_memberships(floor.memberships, project)
+        verdict = f"equal ({floor.rows:,})" if differs is None else "DIFFER: " + differs.replace("\n", "; ")
+        lines.append(f"| floor (SQL {floor.sql_seconds:.1f} s, CLV fit {floor.fit_seconds:.1f} s) "
+                     f"| {floor.seconds:.1f} | {floor.peak_mb:,.0f} | {full_seconds / floor.seconds:.1f}x "
+                     f"| {verdict} |")
+    if "pandas" not in args.skip:
+        print(f"pandas peer (scripts/bench_pandas.py) on {folder} ...", flush=True)
+        peer = bench_pandas.run_pandas(folder, memory_limit_mb=args.pandas_memory_limit_mb)
+        if peer.status == "ok" and peer.memberships is not None:
+            compared = {pair for pair in project if pair[0] not in bench_pandas.EXCLUDED_SEGMENTS}
+            differs_by = bench_pandas.differences(compared, peer.memberships)
+            verdict = (f"equal ({len(peer.memberships):,}; without {', '.join(sorted(bench_pandas.EXCLUDED_SEGMENTS))})"
+                       if not differs_by else "DIFFER: " + "; ".join(
+                           f"{name} {missing} missing, {extra} extra" for name, (missing, extra) in differs_by.items()))
+        else:
+            verdict = f"{peer.status}: {peer.message}"
+        ratio = f"{full_seconds / peer.seconds:.1f}x" if peer.status == "ok" else "-"
+        lines.append(f"| pandas peer | {peer.seconds:.1f} | {peer.peak_mb:,.0f} | {ratio} | {verdict} |")
+    if floor_seconds:
+        lines += ["", f"Project full build / floor: {full_seconds / floor_seconds:.1f}x "
+                  "(issue 17's target: at most 4x)."]
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    data_dir = args.data_dir or PROJECT_DIR / "bench" / "data" / str(args.profiles)
+    # Clean data has a folder of its own: the older folders (bench/data/<profiles>) hold 1 % bad rows.
+    default_name = f"{args.profiles}-clean" if args.bad_share == 0 else f"{args.profiles}-bad{args.bad_share:g}"
+    data_dir = args.data_dir or PROJECT_DIR / "bench" / "data" / default_name
     work_dir = args.work_dir or PROJECT_DIR / "bench" / "work" / str(args.profiles)
     out = args.out or PROJECT_DIR / "bench" / "out" / f"bench-{args.profiles}.md"
     today, yesterday = data_dir / "today", data_dir / "yesterday"
@@ -203,6 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.monotonic()
         subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "generate_data.py"),
                         "--profiles", str(args.profiles), "--format", "parquet", "--preset", "full",
+                        "--bad-share", str(args.bad_share),
                         "--out", str(today)], check=True, cwd=PROJECT_DIR)
         generated = time.monotonic() - started
     if not (yesterday / "raw_email_events.parquet").exists():
@@ -236,6 +329,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         phases.append(Phase(name, seconds, peak, _layers(target, work_dir / "personas.duckdb"), _slowest(target)))
         steps["Segment history"].append((name, _step(target, HISTORY_MODELS)))
         steps["Predictions"].append((name, _step(target, PREDICTION_MODELS)))
+        if name == "full build":
+            with duckdb.connect(str(work_dir / "personas.duckdb"), read_only=True) as con:
+                project_pairs = set(
+                    con.execute("select segment_name, profile_id from marts.segment_memberships").fetchall())
+
+    peers = _peers(args, yesterday, project_pairs, work_dir, phases[0].seconds)
+    loop = None
+    if "analyst-loop" not in args.skip:
+        print(f"analyst's loop (demo, dbt build --select {ANALYST_SEGMENT}+) ...", flush=True)
+        loop = analyst_loop(dbt, work_dir, env)
 
     full, day = phases
     loads = os.getloadavg()
@@ -264,6 +367,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         *(f"{step} step, {name}: {sum(seconds for _, seconds in models):.1f} s ("
           + ", ".join(f"{model} {seconds:.1f} s" for model, seconds in models) + ")."
           for step, runs in steps.items() for name, models in runs),
+        "",
+        "Yardsticks, on the full build's files ("
+        + ("clean" if args.bad_share == 0 else f"{args.bad_share:g} bad rows") + "):",
+        "",
+        *peers,
+        "",
+        (f"Analyst's loop (the demo, {ANALYST_SEGMENT} edited): `dbt build --select {ANALYST_SEGMENT}+` "
+         f"{loop[0]:.1f} s for {loop[1]} nodes (issue 17's target: under 15 s)." if loop else ""),
         "",
     ])
     out.parent.mkdir(parents=True, exist_ok=True)
