@@ -6,21 +6,14 @@ stg_orders as (
     select * from {{ ref('stg_orders') }}
 ),
 
--- The checked order lines: a line kept by the row checks whose order is a purchase is a
--- staged line (its parent is staged), so only the row checks are applied here, not the parent
--- check of stg_order_lines, which joins every line to the orders and the orders to the profiles
--- (at 1M profiles, 20M lines: docs/benchmarks.md). Orphan lines match no purchase below.
-base_order_lines_rows as (
-    select * from {{ ref('base_order_lines_rows') }}
+stg_order_lines as (
+    select * from {{ ref('stg_order_lines') }}
 ),
 
 discounted_orders as (
     select distinct order_id
-    from base_order_lines_rows
-    where
-        not is_collapsed_duplicate
-        and row_quarantine_reason is null
-        and discount_amount_parsed > 0
+    from stg_order_lines
+    where is_discounted
 ),
 
 final as (
