@@ -30,21 +30,35 @@ DASHBOARD_PORT ?= 8400
 # requirements-engines.txt. `make test` checks DuckDB; .ci/run checks all three.
 ENGINE ?= duckdb
 
-# The steps of `make test`, in order.
+# The steps of `make test`, in order. `make test-fast` leaves out pytest's slow modules (marked
+# `slow`: other engines, the browser, backfills, the demo shop, CDNOW); `make test-slim` is the
+# pull-request CI: dbt builds only what changed against the main branch's state ($(STATE)).
 TEST_STEPS := lint-python lint-sql dbt-test pytest
+FAST_STEPS := lint-python lint-sql dbt-test pytest-fast
+SLIM_STEPS := lint-python lint-sql dbt-slim pytest-fast
 
-.PHONY: help setup demo test $(TEST_STEPS) lint clean bench docs publish export metrics backfill dashboard serve-dashboard
+# The main branch's state for `make test-slim`: manifest.json and the built demo warehouse
+# personas.duckdb (`make slim-state` writes them; the GitHub workflow keeps main's as an artifact).
+STATE ?= state
+
+.PHONY: help setup demo test test-fast test-slim $(sort $(TEST_STEPS) $(FAST_STEPS) $(SLIM_STEPS)) slim-state lint clean bench docs publish export metrics backfill dashboard serve-dashboard
 
 help:
 	@echo "make setup        create $(VENV) and install requirements.txt"
 	@echo "make demo         load the demo seeds and build everything into $(DEMO_DB)"
 	@echo "make test         the test suite, in order: $(TEST_STEPS)"
+	@echo "make test-fast    the same without pytest's slow modules: $(FAST_STEPS) (4½ minutes on 2 idle cores)"
+	@echo "make test-slim STATE=dir  the pull-request CI: $(SLIM_STEPS), where dbt-slim builds and tests"
+	@echo "                  only what changed against the main branch's state in dir (make slim-state);"
+	@echo "                  no state there: the whole demo build (dbt-test)"
+	@echo "make slim-state STATE=dir  that state from this checkout: dir/manifest.json, dir/personas.duckdb"
 	@echo "make lint         lint-python and lint-sql only"
 	@echo "make lint-python  ruff check scripts tests plugins"
 	@echo "make lint-sql     sqlfluff lint models analyses (compiles every model: about half a minute)"
 	@echo "make dbt-test     dbt build of the demo (every data test and unit test) into a throw-away DuckDB"
 	@echo "                  (ENGINE=postgres or ENGINE=spark: on that target instead)"
 	@echo "make pytest       pytest tests/python (builds its own fixtures)"
+	@echo "make pytest-fast  pytest tests/python -m 'not slow'"
 	@echo "make publish      publish the marts of $(DEMO_DB) to $(PUBLISH_DIR)/ again (every dbt build does)"
 	@echo "make export       segment upload files (Klaviyo CSV) from $(PUBLISH_DIR)/ into exports/<build_id>/"
 	@echo "                  (SEGMENT=biggest_fans for one, default all; FORMAT=csv)"
@@ -70,20 +84,31 @@ demo: $(VENV)/bin/dbt
 	PERSONAS_DUCKDB_PATH=$(DEMO_DB) $(DBT) seed --full-refresh
 	PERSONAS_DUCKDB_PATH=$(DEMO_DB) $(DBT) build --exclude resource_type:seed
 
-# Every step runs even when an earlier one failed, so that one run reports everything; the
-# timings and a summary close the output, and the exit status is non-zero if any step failed.
+# $(call run-steps,NAME,STEPS): make each step; every step runs even when an earlier one
+# failed, so that one run reports everything; the timings and a summary close the output, and
+# the exit status is non-zero if any step failed.
+define run-steps
+@failed=0; summary=""; \
+for step in $(2); do \
+	echo ""; echo "==> make $$step"; \
+	start=$$(date +%s); \
+	if $(MAKE) --no-print-directory $$step; then status=passed; else status=FAILED; failed=$$((failed + 1)); fi; \
+	seconds=$$(( $$(date +%s) - start )); \
+	echo "<== make $$step: $$status in $${seconds}s"; \
+	summary+=$$(printf '  %-12s %-7s %5ss' "$$step" "$$status" "$$seconds")$$'\n'; \
+done; \
+echo ""; echo "make $(1): every step"; printf '%s' "$$summary"; \
+test $$failed -eq 0
+endef
+
 test: $(VENV)/bin/dbt
-	@failed=0; summary=""; \
-	for step in $(TEST_STEPS); do \
-		echo ""; echo "==> make $$step"; \
-		start=$$(date +%s); \
-		if $(MAKE) --no-print-directory $$step; then status=passed; else status=FAILED; failed=$$((failed + 1)); fi; \
-		seconds=$$(( $$(date +%s) - start )); \
-		echo "<== make $$step: $$status in $${seconds}s"; \
-		summary+=$$(printf '  %-12s %-7s %5ss' "$$step" "$$status" "$$seconds")$$'\n'; \
-	done; \
-	echo ""; echo "make test: every step"; printf '%s' "$$summary"; \
-	test $$failed -eq 0
+	+$(call run-steps,test,$(TEST_STEPS))
+
+test-fast: $(VENV)/bin/dbt
+	+$(call run-steps,test-fast,$(FAST_STEPS))
+
+test-slim: $(VENV)/bin/dbt
+	+$(call run-steps,test-slim,$(SLIM_STEPS))
 
 # Publish again by hand (the on-run-end hook of every successful `dbt build` does it).
 publish: $(VENV)/bin/dbt
@@ -143,6 +168,57 @@ dbt-test:
 
 pytest:
 	$(PYTEST) tests/python -q
+
+pytest-fast:
+	$(PYTEST) tests/python -q -m "not slow"
+
+# The main branch's state for slim CI, from this checkout: the demo's seeds and models (no
+# tests: they only check) in $(STATE)/personas.duckdb, the manifest.json of that build, and
+# the checksums of what dbt's state comparison does not see (SLIM_INPUTS; the seeds' files).
+SLIM_INPUTS := dbt_project.yml profiles.yml requirements.txt
+slim-state: $(VENV)/bin/dbt
+	@mkdir -p "$(STATE)"; rm -f "$(STATE)"/{personas.duckdb,manifest.json,inputs.sha256,seeds.sha256}; \
+	tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/personas-state.XXXXXX"); \
+	trap 'rm -rf "$$tmp"' EXIT; \
+	PERSONAS_DUCKDB_PATH="$(STATE)/personas.duckdb" PERSONAS_PUBLISH_DIR="$$tmp/published" \
+		$(DBT) build --exclude-resource-type test --exclude-resource-type unit_test \
+		--target-path "$$tmp/target" --log-path "$$tmp/logs" && \
+	sha256sum $(SLIM_INPUTS) > "$(STATE)/inputs.sha256" && \
+	sha256sum seeds/*.csv > "$(STATE)/seeds.sha256" && \
+	cp "$$tmp/target/manifest.json" "$(STATE)/manifest.json"
+
+# Slim CI: only the nodes that differ from the main branch's state ($(STATE)/manifest.json)
+# and everything downstream of them (state:modified+: models, seeds, their data and unit
+# tests), rebuilt from scratch in a copy of main's warehouse ($(STATE)/personas.duckdb), which
+# holds every unchanged parent: --defer resolves a parent that was not selected to main's
+# relation, and that relation is in the copy (same database file name, same schemas). A
+# throw-away empty DuckDB would not do: a child of the change that also reads an unchanged
+# model would find no table. What dbt does not compare is handled here: a seed over 1 MB
+# (dbt compares its path only) whose file changed is selected with its descendants, and a
+# change to dbt_project.yml (vars: every threshold), profiles.yml or requirements.txt, or no
+# state in $(STATE)/, builds the whole demo instead (dbt-test).
+dbt-slim:
+	@for file in manifest.json personas.duckdb inputs.sha256 seeds.sha256; do \
+		if [ ! -f "$(STATE)/$$file" ]; then \
+			echo "dbt-slim: no main-branch state in $(STATE)/ (make slim-state): the whole demo build instead"; \
+			exec $(MAKE) --no-print-directory dbt-test; \
+		fi; \
+	done; \
+	inputs=$$(sha256sum --check --quiet "$(STATE)/inputs.sha256" 2>/dev/null | sed -n 's/: FAILED.*//p' | tr '\n' ' '); \
+	if [ -n "$$inputs" ]; then \
+		echo "dbt-slim: $${inputs}changed (state:modified does not compare vars and settings): the whole demo build instead"; \
+		exec $(MAKE) --no-print-directory dbt-test; \
+	fi; \
+	seeds=$$(sha256sum --check --quiet "$(STATE)/seeds.sha256" 2>/dev/null \
+		| sed -n 's|^seeds/\(.*\)\.csv: FAILED$$|\1+|p' | tr '\n' ' '); \
+	tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/personas-slim.XXXXXX"); \
+	trap 'rm -rf "$$tmp"' EXIT; \
+	cp "$(STATE)/personas.duckdb" "$$tmp/personas.duckdb"; \
+	echo "dbt build --select state:modified+ $$seeds--defer --state $(STATE) (work folder $$tmp)"; \
+	PERSONAS_DUCKDB_PATH="$$tmp/personas.duckdb" PERSONAS_PUBLISH_DIR="$$tmp/published" \
+		$(DBT) build --select state:modified+ $$seeds --defer --state "$(STATE)" --full-refresh \
+		--warn-error-options '{"silence": ["SeedExceedsLimitSamePath"]}' \
+		--target-path "$$tmp/target" --log-path "$$tmp/logs"
 
 clean:
 	rm -rf target logs

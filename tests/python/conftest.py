@@ -308,8 +308,10 @@ class BuildSpec:
 
 # Builds the test modules announce at import time (declare_build): they all start, a few at a
 # time, as soon as the first test asks for a build, so that dbt's parsing (most of a build's
-# time, single-threaded) runs on both cores instead of one build after the other.
-_DECLARED: list[BuildSpec] = []
+# time, single-threaded) runs on both cores instead of one build after the other. Each build
+# keeps the names of the modules that declared it: only those with a selected test start it
+# (`-m "not slow"` must not start the builds of the slow modules it leaves out).
+_DECLARED: dict[BuildSpec, set[str]] = {}
 PARALLEL_BUILDS = max(1, int(os.environ.get("PERSONAS_TEST_PARALLEL_BUILDS", "2")))
 
 
@@ -322,8 +324,7 @@ def declare_build(
 ) -> BuildSpec:
     """Announce (at module level) a build that tests will ask dbt_build for, to start it early."""
     spec = BuildSpec.of(fixture, vars, select, data_tests)
-    if spec not in _DECLARED:
-        _DECLARED.append(spec)
+    _DECLARED.setdefault(spec, set()).add(sys._getframe(1).f_globals.get("__name__", ""))
     return spec
 
 
@@ -337,7 +338,7 @@ FULL_END_TO_END = declare_build(END_TO_END)
 
 
 @pytest.fixture(scope="session")
-def dbt_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuildFactory]:
+def dbt_build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuildFactory]:
     """Factory of shared builds: dbt_build(fixture, vars=..., select=...) -> DbtRun.
 
     fixture: a folder name under tests/python/fixtures, or None for the demo seeds. The same
@@ -362,8 +363,14 @@ def dbt_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuildFactory
             )
         return futures[spec]
 
-    for declared in _DECLARED:
-        submit(declared)
+    # The builds of the modules that have a selected test; conftest's own (FULL_END_TO_END,
+    # shared by several modules) whenever any selected test uses dbt_build.
+    items = request.session.items
+    selected_modules = {item.module.__name__ for item in items if getattr(item, "module", None) is not None}
+    uses_builds = any("dbt_build" in getattr(item, "fixturenames", ()) for item in items)
+    for declared, modules in _DECLARED.items():
+        if modules & selected_modules or (__name__ in modules and uses_builds):
+            submit(declared)
 
     def factory(
         fixture: str | None | BuildSpec,

@@ -24,6 +24,9 @@ import pytest
 
 from conftest import PROJECT_DIR, DbtRun, declare_build, run_dbt
 
+# Left out of `make test-fast` and the pull-request CI (a build of the demo shop and two rebuilds).
+pytestmark = pytest.mark.slow
+
 sys.path.insert(0, str(PROJECT_DIR / "plugins"))
 import personas_clv as clv  # noqa: E402  (the model's code lives in plugins/)
 

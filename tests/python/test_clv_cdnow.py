@@ -30,6 +30,9 @@ from scipy import optimize, special
 
 from conftest import PROJECT_DIR
 
+# Left out of `make test-fast` and the pull-request CI (downloads the CDNOW data and fits it twice).
+pytestmark = pytest.mark.slow
+
 sys.path.insert(0, str(PROJECT_DIR / "plugins"))
 import personas_clv as clv  # noqa: E402  (the model's code lives in plugins/)
 

@@ -37,6 +37,9 @@ import pytest
 
 from conftest import _BUILD_LOG, FIXTURES_DIR, PROJECT_DIR, background_result, dbt_executable, declare_background
 
+# Left out of `make test-fast` and the pull-request CI (builds on PostgreSQL and Spark).
+pytestmark = pytest.mark.slow
+
 # The raw seeds of the project, which this test replaces with the fixture's files (only
 # DuckDB reads raw files through var raw_data_path; the other engines load seeds).
 RAW_SEEDS = (

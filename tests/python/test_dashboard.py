@@ -46,6 +46,9 @@ import pytest
 
 from conftest import PROJECT_DIR, build_project
 
+# Left out of `make test-fast` and the pull-request CI (a demo build, a backfill and a headless browser).
+pytestmark = pytest.mark.slow
+
 REPORTS_DIR = PROJECT_DIR / "reports"
 BUILD_SCRIPT = REPORTS_DIR / "build_dashboard.py"
 CHECK_PAGES = REPORTS_DIR / "browser" / "check_pages.mjs"

@@ -30,6 +30,9 @@ import pytest
 
 from conftest import PROJECT_DIR, build_project, run_dbt
 
+# Left out of `make test-fast` and the pull-request CI (a generated shop, three builds and two backfills).
+pytestmark = pytest.mark.slow
+
 DAYS = ("2026-10-04", "2026-10-18", "2026-11-01")
 STEP = 14
 PROFILES = 400

@@ -28,6 +28,9 @@ import pytest
 
 from conftest import PROJECT_DIR, DbtRun, build_arguments, build_project, dbt_invocation
 
+# Left out of `make test-fast` and the pull-request CI (three builds of a generated shop, one after the other).
+pytestmark = pytest.mark.slow
+
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 from bench import split_last_day  # noqa: E402  (scripts/ is not a package)
 

@@ -61,6 +61,9 @@ from test_cross_engine import (
 
 from conftest import _BUILD_LOG, PROJECT_DIR, background_result, declare_background
 
+# Left out of `make test-fast` and the pull-request CI (incremental days on PostgreSQL and Spark).
+pytestmark = pytest.mark.slow
+
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 from bench import split_last_day  # noqa: E402  (scripts/ is not a package)
 

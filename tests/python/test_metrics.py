@@ -38,6 +38,9 @@ import pytest
 
 from conftest import PROJECT_DIR, BuildFactory, DbtRun, declare_build
 
+# Left out of `make test-fast` and the pull-request CI (a build of the demo shop and MetricFlow's CLI).
+pytestmark = pytest.mark.slow
+
 # The models the metrics and the comparisons read.
 MODELS = ["segment_measures", "segment_summary", "segment_performance", "segment_memberships", "fct_rfm",
           "dim_profiles", "time_spine_daily"]

@@ -24,6 +24,9 @@ import pytest
 
 from conftest import PROJECT_DIR, DbtRun, build_project, dbt_executable, raw_data_folder, run_dbt
 
+# Left out of `make test-fast` and the pull-request CI (four builds of one warehouse, one after the other).
+pytestmark = pytest.mark.slow
+
 sys.path.insert(0, str(PROJECT_DIR / "plugins"))
 import personas_publish  # noqa: E402  (the plugin lives outside the tests' import path)
 
