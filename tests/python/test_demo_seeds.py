@@ -23,6 +23,9 @@ from test_cross_engine import _create_postgres_database, _dbt, _postgres_connect
 
 from conftest import PROJECT_DIR
 
+# A PostgreSQL server and a build: in `make test`, not `make test-fast`.
+pytestmark = pytest.mark.slow
+
 DATABASE = "personas_demo_guard"
 # Two raw seeds (selected by name: before the fix they load the demo over the user's tables),
 # the staged profiles (read from the user's raw_profiles) and the orders' base model, whose
