@@ -473,3 +473,27 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"{seconds:6.1f}s  {status:8}  {label}")
     total = sum(seconds for _, seconds, _ in _BUILD_LOG)
     terminalreporter.write_line(f"{total:6.1f}s  total")
+
+
+class LogWatch:
+    """Counts the occurrences of one text (a dbt.log line such as "START sql ... model X") in a
+    log file as it grows, reading only what was appended since the last look; for a test that
+    interrupts a dbt run at a given point."""
+
+    def __init__(self, log: Path, text: str) -> None:
+        self.log, self.text, self.offset, self.tail, self.seen = log, text, 0, "", 0
+
+    def count(self) -> int:
+        try:
+            with self.log.open("rb") as handle:
+                handle.seek(self.offset)
+                new = handle.read()
+        except FileNotFoundError:
+            return self.seen
+        self.offset += len(new)
+        text = self.tail + new.decode("utf-8", errors="replace")
+        self.seen += text.count(self.text)
+        # a match cut in two by a read: keep the last len - 1 characters (too short to hold a
+        # whole match, so none is counted twice)
+        self.tail = text[-(len(self.text) - 1) :]
+        return self.seen

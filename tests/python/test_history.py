@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, build_project, run_dbt
+from conftest import PROJECT_DIR, LogWatch, build_project, run_dbt
 
 # Left out of `make test-fast` and the pull-request CI (a generated shop, three builds and two backfills).
 pytestmark = pytest.mark.slow
@@ -90,35 +90,12 @@ def _backfill(
 HISTORY_MODEL_STARTS = "START sql incremental model marts.segment_membership_history"
 
 
-class _LogWatch:
-    """Counts the history model's starts in dbt's log file as it grows (once per recorded day),
-    reading only what was appended since the last look."""
-
-    def __init__(self, log: Path) -> None:
-        self.log, self.offset, self.tail, self.starts = log, 0, "", 0
-
-    def count(self) -> int:
-        try:
-            with self.log.open("rb") as handle:
-                handle.seek(self.offset)
-                new = handle.read()
-        except FileNotFoundError:
-            return self.starts
-        self.offset += len(new)
-        text = self.tail + new.decode("utf-8", errors="replace")
-        self.starts += text.count(HISTORY_MODEL_STARTS)
-        # a match cut in two by a read: keep the last len - 1 characters (too short to hold a
-        # whole match, so none is counted twice)
-        self.tail = text[-(len(HISTORY_MODEL_STARTS) - 1) :]
-        return self.starts
-
-
 def _interrupted_then_resumed(workdir: Path, shop: Path) -> tuple[str, subprocess.CompletedProcess[str]]:
     """Kill the backfill (its whole process group) while it records its second day: as soon as
     dbt's log file (the backfill's --log-path) says the history model started for the second
     time, whatever the machine's speed; then run the same backfill again."""
     # dbt.log stays far below the 10 MB at which dbt rotates it (about 1.5 MB a day here).
-    watch = _LogWatch(workdir / "logs" / "dbt.log")
+    watch = LogWatch(workdir / "logs" / "dbt.log", HISTORY_MODEL_STARTS)
     process = subprocess.Popen(_backfill_command(workdir, shop), cwd=PROJECT_DIR, env=_env(workdir),
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, start_new_session=True)

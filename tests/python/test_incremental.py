@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, DbtRun, build_arguments, build_project, dbt_invocation
+from conftest import PROJECT_DIR, DbtRun, LogWatch, build_arguments, build_project, dbt_invocation
 
 # Left out of `make test-fast` and the pull-request CI (three builds of a generated shop, one after the other).
 pytestmark = pytest.mark.slow
@@ -92,14 +92,13 @@ def _crash_then_rerun(workdir: Path, today: Path) -> tuple[bool, DbtRun]:
     Returns whether the kill happened, and the second run."""
     args, all_vars = build_arguments(raw_data_path=today)
     command, env = dbt_invocation(args, workdir=workdir, vars=all_vars)
-    log = workdir / "logs" / "dbt.log"
+    watch = LogWatch(workdir / "logs" / "dbt.log", CRASH_AT)
     process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     killed = False
     deadline = time.monotonic() + 600
     while process.poll() is None and time.monotonic() < deadline:
-        # dbt.log stays small here (well under a megabyte): read it whole at each look.
-        if log.exists() and CRASH_AT in log.read_text(encoding="utf-8", errors="replace"):
+        if watch.count():
             os.killpg(process.pid, signal.SIGKILL)
             killed = True
             break
