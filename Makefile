@@ -41,7 +41,7 @@ SLIM_STEPS := lint-python lint-sql dbt-slim pytest-fast
 # personas.duckdb (`make slim-state` writes them; the GitHub workflow keeps main's as an artifact).
 STATE ?= state
 
-.PHONY: help setup demo test test-fast test-slim $(sort $(TEST_STEPS) $(FAST_STEPS) $(SLIM_STEPS)) slim-state lint clean bench docs publish export metrics backfill dashboard serve-dashboard
+.PHONY: help setup demo test test-fast test-slim $(sort $(TEST_STEPS) $(FAST_STEPS) $(SLIM_STEPS)) slim-state lint clean contract bench docs publish export metrics backfill dashboard serve-dashboard
 
 help:
 	@echo "make setup        create $(VENV) and install requirements.txt"
@@ -69,9 +69,17 @@ help:
 	@echo "make bench SCALE=N  generate N profiles, time a full build and an incremental day"
 	@echo "make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [STEP=7] [RESET=1]"
 	@echo "                  record the segment history of $(DEMO_DB) for past days, every STEP days"
+	@echo "make contract     regenerate the unit tests' copy of the raw data contract (after editing"
+	@echo "                  models/staging/_raw__sources.yml)"
 	@echo "make clean        remove dbt's target/ and logs/"
 
 setup: $(VENV)/bin/dbt
+
+# The raw data contract is declared in models/staging/_raw__sources.yml; dbt compiles unit
+# tests without the sources, so they read a generated copy (tests/python/test_raw_contract.py
+# fails while it is stale).
+contract:
+	$(BIN)python scripts/raw_contract.py
 
 # The venv is made (or brought up to date) whenever requirements.txt is newer than it, so
 # `make demo` and `make test` work on a fresh machine with nothing else run first.

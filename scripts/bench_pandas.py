@@ -48,7 +48,7 @@ from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
-# The raw data contract's columns (docs/data-contract.md, macros/staging/raw_contract.sql).
+# The raw data contract's columns (docs/data-contract.md, models/staging/_raw__sources.yml).
 CONTRACT: dict[str, list[str]] = {
     "raw_profiles": ["profile_id", "email", "phone_number", "first_name", "created_at", "email_consent",
                      "sms_consent", "country", "region", "city", "birth_date", "gender"],

@@ -1,5 +1,6 @@
--- Every raw row of raw_email_events that cannot be staged, as it was read (trimmed text), with the
--- reason and the column that failed. Copies of an exact duplicate are collapsed, not kept here.
+-- Every raw row of raw_email_events that cannot be staged, as it was read (each column of the
+-- declared contract as trimmed text), with the reason and the column that failed. Copies of an
+-- exact duplicate are collapsed, not kept here.
 with
 
 base_email_events as (
@@ -8,13 +9,7 @@ base_email_events as (
 
 final as (
     select
-        event_id,
-        profile_id,
-        channel,
-        event_type,
-        campaign_id,
-        occurred_at,
-        is_apple_privacy_open,
+        {{- personas.contract_columns('raw_email_events', trailing=true) }}
         quarantine_reason,
         quarantine_column
     from base_email_events

@@ -1,3 +1,5 @@
+-- The staged order lines: every contract column of raw_order_lines, typed (declared in
+-- models/staging/_raw__sources.yml; a column added there appears here), with the line's id.
 with
 
 base_order_lines as (
@@ -7,14 +9,7 @@ base_order_lines as (
 final as (
     select
         {{ dbt.concat(['order_id', "'-'", 'line_number']) }} as order_line_id,
-        order_id,
-        product_id,
-        product_name,
-        category,
-        line_number_parsed as line_number,
-        quantity_parsed as quantity,
-        unit_price_parsed as unit_price,
-        discount_amount_parsed as discount_amount,
+        {{- personas.contract_columns('raw_order_lines', typed=true, trailing=true) }}
         discount_amount_parsed > 0 as is_discounted
     from base_order_lines
     where not is_collapsed_duplicate and quarantine_reason is null

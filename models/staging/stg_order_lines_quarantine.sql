@@ -1,5 +1,6 @@
--- Every raw row of raw_order_lines that cannot be staged, as it was read (trimmed text), with the
--- reason and the column that failed. Copies of an exact duplicate are collapsed, not kept here.
+-- Every raw row of raw_order_lines that cannot be staged, as it was read (each column of the
+-- declared contract as trimmed text), with the reason and the column that failed. Copies of an
+-- exact duplicate are collapsed, not kept here.
 with
 
 base_order_lines as (
@@ -8,14 +9,7 @@ base_order_lines as (
 
 final as (
     select
-        order_id,
-        line_number,
-        product_id,
-        product_name,
-        category,
-        quantity,
-        unit_price,
-        discount_amount,
+        {{- personas.contract_columns('raw_order_lines', trailing=true) }}
         quarantine_reason,
         quarantine_column
     from base_order_lines

@@ -1,3 +1,6 @@
+-- The staged orders: every contract column of raw_orders, typed (declared in
+-- models/staging/_raw__sources.yml; a column added there appears here), plus what the facts
+-- read often.
 with
 
 base_orders as (
@@ -6,15 +9,11 @@ base_orders as (
 
 final as (
     select
-        order_id,
-        profile_id,
-        status,
-        upper(currency) as currency,
-        order_total_parsed as order_total,
-        discount_total_parsed as discount_total,
+        {{- personas.contract_columns('raw_orders', typed=true, trailing=true, overrides={
+            'currency': 'upper(currency)',
+        }) }}
         status = 'placed' and profile_id is not null as is_purchase,
-        cast(ordered_at_parsed as date) as ordered_on,
-        ordered_at_parsed as ordered_at
+        cast(ordered_at_parsed as date) as ordered_on
     from base_orders
     where not is_collapsed_duplicate and quarantine_reason is null
 )

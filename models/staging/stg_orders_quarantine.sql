@@ -1,5 +1,6 @@
--- Every raw row of raw_orders that cannot be staged, as it was read (trimmed text), with the
--- reason and the column that failed. Copies of an exact duplicate are collapsed, not kept here.
+-- Every raw row of raw_orders that cannot be staged, as it was read (each column of the
+-- declared contract as trimmed text), with the reason and the column that failed. Copies of an
+-- exact duplicate are collapsed, not kept here.
 with
 
 base_orders as (
@@ -8,13 +9,7 @@ base_orders as (
 
 final as (
     select
-        order_id,
-        profile_id,
-        ordered_at,
-        status,
-        currency,
-        order_total,
-        discount_total,
+        {{- personas.contract_columns('raw_orders', trailing=true) }}
         quarantine_reason,
         quarantine_column
     from base_orders

@@ -1,3 +1,6 @@
+-- The staged profiles: every contract column of raw_profiles, typed (declared in
+-- models/staging/_raw__sources.yml; a column added there appears here), plus what segments
+-- read often.
 with
 
 base_profiles as (
@@ -6,21 +9,13 @@ base_profiles as (
 
 final as (
     select
-        profile_id,
-        lower(email) as email,
-        phone_number,
-        first_name,
-        email_consent,
-        sms_consent,
-        upper(country) as country,
-        region,
-        city,
-        gender,
+        {{- personas.contract_columns('raw_profiles', typed=true, trailing=true, overrides={
+            'email': 'lower(email)',
+            'country': 'upper(country)',
+        }) }}
         email_consent = 'subscribed' as is_email_consented,
         sms_consent = 'subscribed' as is_sms_consented,
-        birth_date_parsed as birth_date,
-        cast(created_at_parsed as date) as created_on,
-        created_at_parsed as created_at
+        cast(created_at_parsed as date) as created_on
     from base_profiles
     where not is_collapsed_duplicate and quarantine_reason is null
 )

@@ -1,5 +1,6 @@
--- Every raw row of raw_profiles that cannot be staged, as it was read (trimmed text), with the
--- reason and the column that failed. Copies of an exact duplicate are collapsed, not kept here.
+-- Every raw row of raw_profiles that cannot be staged, as it was read (each column of the
+-- declared contract as trimmed text), with the reason and the column that failed. Copies of an
+-- exact duplicate are collapsed, not kept here.
 with
 
 base_profiles as (
@@ -8,18 +9,7 @@ base_profiles as (
 
 final as (
     select
-        profile_id,
-        email,
-        phone_number,
-        first_name,
-        created_at,
-        email_consent,
-        sms_consent,
-        country,
-        region,
-        city,
-        birth_date,
-        gender,
+        {{- personas.contract_columns('raw_profiles', trailing=true) }}
         quarantine_reason,
         quarantine_column
     from base_profiles

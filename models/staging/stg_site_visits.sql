@@ -1,3 +1,5 @@
+-- The staged site events: every contract column of raw_site_visits, typed (declared in
+-- models/staging/_raw__sources.yml; a column added there appears here), plus the day.
 with
 
 base_site_visits as (
@@ -6,15 +8,8 @@ base_site_visits as (
 
 final as (
     select
-        event_id,
-        profile_id,
-        session_id,
-        event_type,
-        product_id,
-        category,
-        value_parsed as value,
-        cast(occurred_at_parsed as date) as occurred_on,
-        occurred_at_parsed as occurred_at
+        {{- personas.contract_columns('raw_site_visits', typed=true, trailing=true) }}
+        cast(occurred_at_parsed as date) as occurred_on
     from base_site_visits
     where not is_collapsed_duplicate and quarantine_reason is null
 )

@@ -1,5 +1,6 @@
--- Every raw row of raw_site_visits that cannot be staged, as it was read (trimmed text), with the
--- reason and the column that failed. Copies of an exact duplicate are collapsed, not kept here.
+-- Every raw row of raw_site_visits that cannot be staged, as it was read (each column of the
+-- declared contract as trimmed text), with the reason and the column that failed. Copies of an
+-- exact duplicate are collapsed, not kept here.
 with
 
 base_site_visits as (
@@ -8,14 +9,7 @@ base_site_visits as (
 
 final as (
     select
-        event_id,
-        profile_id,
-        session_id,
-        event_type,
-        occurred_at,
-        product_id,
-        category,
-        value,
+        {{- personas.contract_columns('raw_site_visits', trailing=true) }}
         quarantine_reason,
         quarantine_column
     from base_site_visits

@@ -149,16 +149,21 @@ class DbtRun:
 
 
 def dbt_invocation(
-    args: Sequence[str], *, workdir: Path, vars: Mapping[str, Any] | None = None
+    args: Sequence[str],
+    *,
+    workdir: Path,
+    vars: Mapping[str, Any] | None = None,
+    project_dir: Path = PROJECT_DIR,
 ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment of `dbt <args>` with everything it writes kept under
-    `workdir` (see run_dbt); for a test that runs dbt itself (to interrupt it, say)."""
+    `workdir` (see run_dbt); for a test that runs dbt itself (to interrupt it, say).
+    project_dir: the project (default: this one; a test's edited copy otherwise)."""
     workdir.mkdir(parents=True, exist_ok=True)
     command = [
         dbt_executable(),
         *args,
-        "--project-dir", str(PROJECT_DIR),
-        "--profiles-dir", str(PROJECT_DIR),
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
         "--target-path", str(workdir / "target"),
         "--log-path", str(workdir / "logs"),
         "--no-use-colors",
@@ -190,17 +195,19 @@ def run_dbt(
     vars: Mapping[str, Any] | None = None,
     label: str = "",
     timeout: float = 900,
+    project_dir: Path = PROJECT_DIR,
 ) -> DbtRun:
-    """Run `dbt <args>` on the project with everything it writes kept under `workdir`.
+    """Run `dbt <args>` on the project (or project_dir) with everything it writes kept under
+    `workdir`.
 
     The DuckDB file is workdir/personas.duckdb (env PERSONAS_DUCKDB_PATH), the target path
     workdir/target and the logs workdir/logs. Returns the outcome; never raises on a dbt error.
     """
-    command, env = dbt_invocation(args, workdir=workdir, vars=vars)
+    command, env = dbt_invocation(args, workdir=workdir, vars=vars, project_dir=project_dir)
     started = time.monotonic()
     completed = subprocess.run(
         command,
-        cwd=PROJECT_DIR,
+        cwd=project_dir,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,

@@ -19,17 +19,11 @@ stg_profiles as (
 -- restored (personas.restored_timestamp_text).
 with_parent as (
     select
-        nullif(base_email_events_rows.event_id, '') as event_id,
-        base_email_events_rows.profile_id,
-        base_email_events_rows.channel,
-        base_email_events_rows.event_type,
-        base_email_events_rows.campaign_id,
-        {{ personas.restored_timestamp_text(
-            'base_email_events_rows.occurred_at_text', 'base_email_events_rows.occurred_at_parsed'
-        ) }} as occurred_at,
-        base_email_events_rows.is_apple_privacy_open,
-        base_email_events_rows.occurred_at_parsed,
-        base_email_events_rows.is_apple_privacy_open_parsed,
+        {{- personas.contract_columns('raw_email_events', 'base_email_events_rows', trailing=true, overrides={
+            'event_id': "nullif(base_email_events_rows.event_id, '')",
+            'occurred_at': personas.restored_timestamp_text('base_email_events_rows.occurred_at_text', 'base_email_events_rows.occurred_at_parsed'),
+        }) }}
+        {{- personas.contract_parsed_columns('raw_email_events', 'base_email_events_rows') }}
         base_email_events_rows.has_repeated_key,
         base_email_events_rows.copy_number,
         base_email_events_rows.versions_of_key,

@@ -18,22 +18,14 @@ stg_orders as (
 -- order_id (its delete+insert key); null is restored here.
 with_parent as (
     select
-        nullif(base_order_lines_rows.order_id, '') as order_id,
-        base_order_lines_rows.line_number,
-        base_order_lines_rows.product_id,
-        base_order_lines_rows.product_name,
-        base_order_lines_rows.category,
-        base_order_lines_rows.quantity,
-        base_order_lines_rows.unit_price,
-        base_order_lines_rows.discount_amount,
+        {{- personas.contract_columns('raw_order_lines', 'base_order_lines_rows', trailing=true, overrides={
+            'order_id': "nullif(base_order_lines_rows.order_id, '')",
+        }) }}
         base_order_lines_rows.line_number_key,
+        {{- personas.contract_parsed_columns('raw_order_lines', 'base_order_lines_rows') }}
         base_order_lines_rows.has_repeated_key,
         base_order_lines_rows.copy_number,
         base_order_lines_rows.versions_of_key,
-        base_order_lines_rows.line_number_parsed,
-        base_order_lines_rows.quantity_parsed,
-        base_order_lines_rows.unit_price_parsed,
-        base_order_lines_rows.discount_amount_parsed,
         base_order_lines_rows.is_collapsed_duplicate,
         base_order_lines_rows.loaded_at,
         base_order_lines_rows.row_quarantine_reason,

@@ -1,9 +1,3 @@
-{%- set typed = {
-    'line_number': {'type': 'integer', 'parsed': 'line_number_parsed'},
-    'quantity': {'type': 'integer', 'parsed': 'quantity_parsed'},
-    'unit_price': {'type': 'money', 'parsed': 'unit_price_parsed'},
-    'discount_amount': {'type': 'money', 'parsed': 'discount_amount_parsed'},
-} -%}
 -- Incremental on DuckDB and PostgreSQL (per-model config): order lines carry no timestamp of
 -- their own, so a run re-derives the lines of the orders that base_orders_rows re-derived
 -- since this table's last load, plus every line whose order is not among the raw orders at
@@ -83,11 +77,8 @@ keyed as {{ personas.not_materialized() }} (
 -- Typed after the repeats are classified: copies and versions compare the trimmed text.
 parsed as (
     select
-        versioned.*,
-        {{ personas.parse_integer('line_number') }} as line_number_parsed,
-        {{ personas.parse_integer('quantity') }} as quantity_parsed,
-        {{ personas.parse_money('unit_price') }} as unit_price_parsed,
-        {{ personas.parse_money('discount_amount') }} as discount_amount_parsed
+        versioned.*
+        {{- personas.parsed_columns('raw_order_lines') }}
     from versioned
 ),
 
@@ -98,7 +89,7 @@ checked as (
         -- When this row was last derived: the start of the dbt run that wrote it.
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as loaded_at,
         {{ personas.first_failing_check(
-            personas.quarantine_checks('raw_order_lines', typed)
+            personas.quarantine_checks('raw_order_lines')
             + [['quantity_parsed < 1', 'quantity_below_one', 'quantity'],
                ['line_number_parsed < 1', 'line_number_below_one', 'line_number'],
                ['versions_of_key > 1', 'conflicting_duplicate', 'line_number']],
@@ -111,22 +102,14 @@ final as (
     select
         -- '' for a missing order: the delete+insert key must not be null (base_order_lines
         -- restores null).
-        coalesce(order_id, '') as order_id,
-        line_number,
-        product_id,
-        product_name,
-        category,
-        quantity,
-        unit_price,
-        discount_amount,
+        {{- personas.contract_columns('raw_order_lines', trailing=true, overrides={
+            'order_id': "coalesce(order_id, '')",
+        }) }}
         line_number_key,
         has_repeated_key,
         copy_number,
         versions_of_key,
-        line_number_parsed,
-        quantity_parsed,
-        unit_price_parsed,
-        discount_amount_parsed,
+        {{- personas.contract_parsed_columns('raw_order_lines') }}
         is_collapsed_duplicate,
         loaded_at,
         row_quarantine_reason,

@@ -19,18 +19,11 @@ stg_profiles as (
 -- the parsed value, is restored (personas.restored_timestamp_text).
 with_parent as (
     select
-        nullif(base_orders_rows.order_id, '') as order_id,
-        base_orders_rows.profile_id,
-        {{ personas.restored_timestamp_text(
-            'base_orders_rows.ordered_at_text', 'base_orders_rows.ordered_at_parsed'
-        ) }} as ordered_at,
-        base_orders_rows.status,
-        base_orders_rows.currency,
-        base_orders_rows.order_total,
-        base_orders_rows.discount_total,
-        base_orders_rows.ordered_at_parsed,
-        base_orders_rows.order_total_parsed,
-        base_orders_rows.discount_total_parsed,
+        {{- personas.contract_columns('raw_orders', 'base_orders_rows', trailing=true, overrides={
+            'order_id': "nullif(base_orders_rows.order_id, '')",
+            'ordered_at': personas.restored_timestamp_text('base_orders_rows.ordered_at_text', 'base_orders_rows.ordered_at_parsed'),
+        }) }}
+        {{- personas.contract_parsed_columns('raw_orders', 'base_orders_rows') }}
         base_orders_rows.has_repeated_key,
         base_orders_rows.copy_number,
         base_orders_rows.versions_of_key,

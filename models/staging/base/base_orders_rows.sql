@@ -1,9 +1,3 @@
-{%- set typed = {
-    'ordered_at': {'type': 'timestamp', 'parsed': 'ordered_at_parsed'},
-    'order_total': {'type': 'money', 'parsed': 'order_total_parsed'},
-    'discount_total': {'type': 'money', 'parsed': 'discount_total_parsed'},
-} -%}
-{%- set enums = {'status': ['placed', 'cancelled', 'refunded']} -%}
 -- Incremental (per-model config, unlike the rest of the folder): at millions of profiles this
 -- is the costly part of a build, and a daily run re-derives only the keys touched since the
 -- last load (personas.incremental_batch). The strategy is the engine's:
@@ -39,10 +33,8 @@ trimmed as {{ personas.not_materialized() }} (
 -- Typed after the repeats are classified: copies and versions compare the trimmed text.
 parsed as (
     select
-        versioned.*,
-        {{ personas.parse_utc_timestamp('ordered_at') }} as ordered_at_parsed,
-        {{ personas.parse_money('order_total') }} as order_total_parsed,
-        {{ personas.parse_money('discount_total') }} as discount_total_parsed
+        versioned.*
+        {{- personas.parsed_columns('raw_orders') }}
     from versioned
 ),
 
@@ -52,16 +44,11 @@ final as (
     select
         -- '' for a missing id: the delete+insert key must not be null (base_orders
         -- restores null).
-        coalesce(order_id, '') as order_id,
-        profile_id,
-        {{ personas.timestamp_text_unless_canonical('ordered_at', 'ordered_at_parsed') }} as ordered_at_text,
-        status,
-        currency,
-        order_total,
-        discount_total,
-        ordered_at_parsed,
-        order_total_parsed,
-        discount_total_parsed,
+        {{- personas.contract_columns('raw_orders', trailing=true, overrides={
+            'order_id': "coalesce(order_id, '')",
+            'ordered_at': [personas.timestamp_text_unless_canonical('ordered_at', 'ordered_at_parsed'), 'ordered_at_text'],
+        }) }}
+        {{- personas.contract_parsed_columns('raw_orders') }}
         has_repeated_key,
         copy_number,
         versions_of_key,
@@ -70,7 +57,7 @@ final as (
         -- When this row was last derived: the start of the dbt run that wrote it.
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as loaded_at,
         {{ personas.first_failing_check(
-            personas.quarantine_checks('raw_orders', typed, enums)
+            personas.quarantine_checks('raw_orders')
             + [['versions_of_key > 1', 'conflicting_duplicate', 'order_id']],
             prefix='row_'
         ) }}

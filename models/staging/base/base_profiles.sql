@@ -1,10 +1,7 @@
-{%- set typed = {
-    'created_at': {'type': 'timestamp', 'parsed': 'created_at_parsed'},
-    'birth_date': {'type': 'date', 'parsed': 'birth_date_parsed'},
-} -%}
-{%- set consent_values = ['subscribed', 'unsubscribed', 'never_subscribed'] -%}
-{%- set enums = {'email_consent': consent_values, 'sms_consent': consent_values} -%}
-
+-- The checked rows of raw_profiles, all of them: the contract's columns as trimmed text, each
+-- typed column parsed once (<column>_parsed), repeats classified, and the first failing
+-- check's reason (null for a good row). The checks come from the declared contract
+-- (models/staging/_raw__sources.yml) plus the key's conflict rule below.
 with
 
 raw_profiles as {{ personas.not_materialized() }} (
@@ -21,9 +18,8 @@ trimmed as {{ personas.not_materialized() }} (
 -- Typed after the repeats are classified: copies and versions compare the trimmed text.
 parsed as (
     select
-        versioned.*,
-        {{ personas.parse_utc_timestamp('created_at') }} as created_at_parsed,
-        {{ personas.parse_date('birth_date') }} as birth_date_parsed
+        versioned.*
+        {{- personas.parsed_columns('raw_profiles') }}
     from versioned
 ),
 
@@ -32,7 +28,7 @@ final as (
         parsed.*,
         copy_number > 1 as is_collapsed_duplicate,
         {{ personas.first_failing_check(
-            personas.quarantine_checks('raw_profiles', typed, enums)
+            personas.quarantine_checks('raw_profiles')
             + [['versions_of_key > 1', 'conflicting_duplicate', 'profile_id']]
         ) }}
     from parsed

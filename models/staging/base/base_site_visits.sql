@@ -19,18 +19,11 @@ stg_profiles as (
 -- the parsed value, is restored (personas.restored_timestamp_text).
 with_parent as (
     select
-        nullif(base_site_visits_rows.event_id, '') as event_id,
-        base_site_visits_rows.profile_id,
-        base_site_visits_rows.session_id,
-        base_site_visits_rows.event_type,
-        {{ personas.restored_timestamp_text(
-            'base_site_visits_rows.occurred_at_text', 'base_site_visits_rows.occurred_at_parsed'
-        ) }} as occurred_at,
-        base_site_visits_rows.product_id,
-        base_site_visits_rows.category,
-        base_site_visits_rows.value,
-        base_site_visits_rows.occurred_at_parsed,
-        base_site_visits_rows.value_parsed,
+        {{- personas.contract_columns('raw_site_visits', 'base_site_visits_rows', trailing=true, overrides={
+            'event_id': "nullif(base_site_visits_rows.event_id, '')",
+            'occurred_at': personas.restored_timestamp_text('base_site_visits_rows.occurred_at_text', 'base_site_visits_rows.occurred_at_parsed'),
+        }) }}
+        {{- personas.contract_parsed_columns('raw_site_visits', 'base_site_visits_rows') }}
         base_site_visits_rows.has_repeated_key,
         base_site_visits_rows.copy_number,
         base_site_visits_rows.versions_of_key,

@@ -1,11 +1,3 @@
-{%- set typed = {
-    'occurred_at': {'type': 'timestamp', 'parsed': 'occurred_at_parsed'},
-    'value': {'type': 'money', 'parsed': 'value_parsed'},
-} -%}
-{%- set enums = {
-    'event_type': ['page_view', 'viewed_product', 'added_to_cart', 'started_checkout',
-                   'clicked_recommendation'],
-} -%}
 -- Incremental (per-model config, unlike the rest of the folder): at millions of profiles this
 -- is the costly part of a build, and a daily run re-derives only the keys touched since the
 -- last load (personas.incremental_batch). The strategy is the engine's:
@@ -41,9 +33,8 @@ trimmed as {{ personas.not_materialized() }} (
 -- Typed after the repeats are classified: copies and versions compare the trimmed text.
 parsed as (
     select
-        versioned.*,
-        {{ personas.parse_utc_timestamp('occurred_at') }} as occurred_at_parsed,
-        {{ personas.parse_money('value') }} as value_parsed
+        versioned.*
+        {{- personas.parsed_columns('raw_site_visits') }}
     from versioned
 ),
 
@@ -53,16 +44,11 @@ final as (
     select
         -- '' for a missing id: the delete+insert key must not be null (base_site_visits
         -- restores null).
-        coalesce(event_id, '') as event_id,
-        profile_id,
-        session_id,
-        event_type,
-        {{ personas.timestamp_text_unless_canonical('occurred_at', 'occurred_at_parsed') }} as occurred_at_text,
-        product_id,
-        category,
-        value,
-        occurred_at_parsed,
-        value_parsed,
+        {{- personas.contract_columns('raw_site_visits', trailing=true, overrides={
+            'event_id': "coalesce(event_id, '')",
+            'occurred_at': [personas.timestamp_text_unless_canonical('occurred_at', 'occurred_at_parsed'), 'occurred_at_text'],
+        }) }}
+        {{- personas.contract_parsed_columns('raw_site_visits') }}
         has_repeated_key,
         copy_number,
         versions_of_key,
@@ -71,7 +57,7 @@ final as (
         -- When this row was last derived: the start of the dbt run that wrote it.
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as loaded_at,
         {{ personas.first_failing_check(
-            personas.quarantine_checks('raw_site_visits', typed, enums)
+            personas.quarantine_checks('raw_site_visits')
             + [['versions_of_key > 1', 'conflicting_duplicate', 'event_id']],
             prefix='row_'
         ) }}
