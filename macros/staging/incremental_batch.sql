@@ -19,7 +19,7 @@
 {#- DuckDB and PostgreSQL: the changed keys, then every raw row of them (old rows too), read
     from the raw input again. (Taking the old rows from this table instead, which holds them
     as trimmed text, was faster alone but slower in a real run, where two models scan their
-    tables at once: docs/benchmarks.md.) -#}
+    tables at once. Measured: docs/benchmarks.md, "What changed, run by run (1M profiles)".) -#}
 {% macro default__incremental_batch(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
 {%- set key_text = personas.raw_merge_key(relation, key_column) -%}
 {%- if is_incremental() %}
@@ -52,8 +52,9 @@ coalesce(nullif(trim({{ relation }}.{{ key_column }}), ''), '')
 
 {#- DuckDB: trimmed only when it starts or ends with a space, as in duckdb__trimmed_columns (the
     same value: DuckDB's trim removes spaces only). The join of an incremental batch computes
-    it for every raw row: at 95M email events, 28 s of thread time with trim() on every id,
-    12 s with it. -#}
+    it for every raw row, and trimming only the few ids with a space at an end is much cheaper
+    than trim() on every id (measured: docs/benchmarks.md, "2026-12-02: a slower machine, and
+    what each change is worth alone"). -#}
 {% macro duckdb__raw_merge_key(relation, key_column) -%}
 coalesce({{ personas.duckdb_trimmed_text(relation ~ '.' ~ key_column) }}, '')
 {%- endmacro %}
@@ -64,8 +65,9 @@ coalesce({{ personas.duckdb_trimmed_text(relation ~ '.' ~ key_column) }}, '')
     as a plain disjunction, which DuckDB pushes into the scan of the raw file, and which takes
     a few rows more, never fewer (a key taken for nothing is re-derived to the same rows):
     a value with a space at an end is always taken, and the others are their own trimmed
-    text. (A case expression that trimmed such values first cost 16 s of thread time on 95M
-    email events; docs/benchmarks.md.) -#}
+    text. (A case expression that trimmed such values first cost much more, and could not be
+    pushed into the scan; measured: docs/benchmarks.md, "2026-12-02: a slower machine, and what
+    each change is worth alone".) -#}
 {% macro incremental_recent_row(timestamp_column, cutoff_day) -%}
 (
     {{ timestamp_column }} is null

@@ -20,7 +20,9 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- DuckDB: a 64-bit hash; grouping 100M integers needs far less memory than 100M strings. -#}
+{#- DuckDB: a 64-bit hash; grouping as many integers as there are raw rows needs far less memory
+    than grouping their key strings (scale: docs/benchmarks.md, "Figures moved from code
+    comments (2026-12-06)"). -#}
 {% macro duckdb__key_fingerprint(columns, relation) -%}
     {%- set prefix = relation ~ '.' if relation else '' -%}
     hash({% for column in columns %}{{ prefix }}{{ column }}{{ ', ' if not loop.last }}{% endfor %})

@@ -1,9 +1,10 @@
 {#- A raw timestamp is stored twice in a base_<entity>_rows table: parsed, and as the trimmed
     text the quarantine shows. Almost every text is the canonical form of its parsed value
-    ('YYYY-MM-DD HH:MM:SS', what casting the timestamp to text gives back), and at 95M email
-    events writing that text again was a fifth of the model's time (docs/benchmarks.md). So
-    the table keeps the text only where it differs (a 'Z' or '+00:00' suffix, or a text that
-    does not parse), and the base_<entity> view restores it. -#}
+    ('YYYY-MM-DD HH:MM:SS', what casting the timestamp to text gives back), and writing that
+    text again was a sizeable share of the email model's write. So the table keeps the text only
+    where it differs (a 'Z' or '+00:00' suffix, or a text that does not parse), and the
+    base_<entity> view restores it (measured: docs/benchmarks.md, "Figures moved from code
+    comments (2026-12-06)"). -#}
 
 {#- The text to store: null where it equals the canonical text of the parsed value. -#}
 {% macro timestamp_text_unless_canonical(text_column, parsed_column) -%}

@@ -11,8 +11,9 @@
 {%- endmacro %}
 
 {#- DuckDB: trim() copies every value; most raw values have no space to remove, so trim only
-    those that start or end with one (the same result: DuckDB's trim removes spaces only).
-    Half the cost of the trims at 100M rows. -#}
+    those that start or end with one (the same result: DuckDB's trim removes spaces only), at
+    a fraction of the cost of trimming every value (measured: docs/benchmarks.md, "What changed,
+    run by run (1M profiles)"). -#}
 {% macro duckdb__trimmed_columns(entity, relation_alias) -%}
     {%- for column in personas.raw_contract(entity)['columns'] %}
     {{ personas.duckdb_trimmed_text(relation_alias ~ '.' ~ column) }} as {{ column }}{{ ',' if not loop.last }}

@@ -6,8 +6,9 @@
       key_first_day    only with `placed_by` (the trimmed timestamp column): the key's
                        first day, personas.key_first_day (the Spark partition of its rows).
     Most keys occur once: a cheap group-by on a fingerprint of the key finds the few that
-    repeat (or are null), and only their rows go through the two window functions, which at
-    100M rows would otherwise sort every row by every column. The rows are read twice (the
+    repeat (or are null), and only their rows go through the two window functions, which
+    would otherwise sort every row of a large entity by every column (scale: docs/benchmarks.md,
+    "Figures moved from code comments (2026-12-06)"). The rows are read twice (the
     repeated keys, then the rows) rather than copied (personas.not_materialized): give it the
     trimmed text, and parse after it, so that parsing runs once per row. Call it after a CTE
     named `relation`, followed by a comma. -#}

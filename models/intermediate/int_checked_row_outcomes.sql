@@ -2,8 +2,9 @@
 -- checked rows, after the parent check): staged, quarantined (per reason and failing column)
 -- or collapsed into an exact copy, by the very filters of stg_<entity> and
 -- stg_<entity>_quarantine. Both data-quality marts read this small table, so a build joins
--- the 95M email events to the profiles once for them, not twice (docs/benchmarks.md). The
--- singular tests assert_staged_views_match_reconciliation and
+-- the email events, the largest raw entity, to the profiles once for them, not twice
+-- (measured: docs/benchmarks.md, "2026-12-03: a faster machine, and three changes outside
+-- staging"). The singular tests assert_staged_views_match_reconciliation and
 -- assert_quarantine_summary_matches_views check it against the views themselves.
 {%- set entities = personas.checked_entities() %}
 
@@ -16,8 +17,9 @@ base_{{ entity[4:] }} as (
 
 {% endfor -%}
 
--- Grouped by the base columns themselves, each entity apart: 95M rows grouped by three
--- mostly-null columns, with the outcome named after grouping, on a few dozen rows.
+-- Grouped by the base columns themselves, each entity apart: every checked row grouped by
+-- three mostly-null columns, with the outcome named after grouping, on a few dozen rows
+-- (scale: docs/benchmarks.md, "Figures moved from code comments (2026-12-06)").
 grouped as (
     {%- for entity in entities %}
     select

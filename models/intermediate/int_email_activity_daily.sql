@@ -1,6 +1,8 @@
 -- One row per profile and UTC day with any raw email or SMS event row (staged or not), holding
 -- that day's counts of the staged email events fct_engagement needs. It is what lets a daily
--- run avoid re-reading 100M events: fct_engagement sums at most one row per profile and day.
+-- run avoid re-reading every email event, the largest raw entity: fct_engagement sums at most
+-- one row per profile and day (scale: docs/benchmarks.md, "Figures moved from code comments
+-- (2026-12-06)").
 --
 -- Built from base_email_events_rows (row checks done) rather than stg_email_events: the parent
 -- check depends on today's profiles, so it is left to the reader, which joins stg_profiles
@@ -78,7 +80,8 @@ batch as (
 {%- endif %}
 
 -- Grouped by profile and day only: the month follows from the day, and a third grouping key
--- cost a third of the model's time at 95M events (38 s -> 26 s, docs/benchmarks.md).
+-- made the model markedly slower (measured: docs/benchmarks.md, "2026-12-02: a slower machine,
+-- and what each change is worth alone").
 aggregated as (
     select
         profile_id,

@@ -5,8 +5,9 @@
 -- Where each row went comes from int_checked_row_outcomes: one pass over the checked rows
 -- (base_<entity>, after the parent check) by the very conditions stg_<entity> and
 -- stg_<entity>_quarantine filter on, shared with dq_quarantine_summary. (Reading the staged
--- view, the quarantine view and the collapsed rows apart joined the 95M email events to the
--- profiles three times: docs/benchmarks.md.) The singular test
+-- view, the quarantine view and the collapsed rows apart joined the email events, the largest
+-- raw entity, to the profiles three times. Measured: docs/benchmarks.md, "2026-12-02: a slower
+-- machine, and what each change is worth alone".) The singular test
 -- assert_staged_views_match_reconciliation checks that the views hold exactly these counts.
 {%- set entities = personas.checked_entities() %}
 
