@@ -4,10 +4,7 @@
     the trimmed text columns and their parsed values (<column>_parsed). -#}
 {% macro quarantine_checks(entity) -%}
     {%- set contract = personas.raw_contract(entity) -%}
-    {%- set reasons = {
-        'timestamp': 'unparseable_timestamp', 'date': 'unparseable_date',
-        'money': 'unparseable_number', 'integer': 'unparseable_number',
-        'boolean': 'unparseable_boolean'} -%}
+    {%- set reasons = personas.unparseable_reasons() -%}
     {%- set checks = [] -%}
     {%- for column in contract['required'] -%}
         {%- do checks.append([column ~ ' is null', 'missing_required_value', column]) -%}

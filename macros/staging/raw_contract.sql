@@ -21,7 +21,7 @@
             ~ "'raw' in models/staging/_raw__sources.yml (docs/data-contract.md)."
         ) }}
     {%- endif -%}
-    {%- set types = ['text', 'timestamp', 'date', 'integer', 'money', 'boolean'] -%}
+    {%- set types = ['text'] + personas.unparseable_reasons().keys() | list -%}
     {%- set known = ['type', 'required', 'values'] -%}
     {%- for declared_column in declared -%}
         {%- set name = declared_column[0] | lower -%}
@@ -84,6 +84,16 @@
     {%- for column, spec in personas.raw_contract(entity)['typed'].items() %},
         {{ personas.parse_typed(column, spec['type']) }} as {{ spec['parsed'] }}
     {%- endfor %}
+{%- endmacro %}
+
+{#- The contract's types other than text, each with the quarantine reason of a value that does
+    not parse as it (personas.parse_typed has the parser of each). -#}
+{% macro unparseable_reasons() -%}
+    {{ return({
+        'timestamp': 'unparseable_timestamp', 'date': 'unparseable_date',
+        'integer': 'unparseable_number', 'money': 'unparseable_number',
+        'boolean': 'unparseable_boolean',
+    }) }}
 {%- endmacro %}
 
 {#- One text column parsed as its contract type says. -#}

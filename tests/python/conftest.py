@@ -504,3 +504,16 @@ class LogWatch:
         # whole match, so none is counted twice)
         self.tail = text[-(len(self.text) - 1) :]
         return self.seen
+
+
+def copy_project(destination: Path, *also_ignored: str) -> Path:
+    """A copy of the project's tracked sources at `destination`, for a test that edits or runs
+    it apart: no build output, warehouse files, virtual environment or Python tests, and
+    nothing matching also_ignored (shutil patterns)."""
+    ignore = shutil.ignore_patterns(
+        ".git", ".venv", "target", "logs", "dbt_packages", "*.duckdb", "*.duckdb.wal", "*.duckdb.tmp",
+        "published", "exports", "bench", "state", "node_modules", "build", "__pycache__", ".pytest_cache",
+        "python", *also_ignored,
+    )
+    shutil.copytree(PROJECT_DIR, destination, ignore=ignore)
+    return destination

@@ -12,7 +12,6 @@ and the error a wrong declaration gives.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PROJECT_DIR, DbtRun, run_dbt
+from conftest import PROJECT_DIR, DbtRun, copy_project, run_dbt
 
 DECLARATION = Path("models/staging/_raw__sources.yml")
 
@@ -50,15 +49,6 @@ NEW_COLUMNS = [
 ]
 
 
-def _copy_project(destination: Path) -> Path:
-    ignore = shutil.ignore_patterns(
-        ".git", ".venv", "target", "logs", "dbt_packages", "*.duckdb", "*.duckdb.wal", "published",
-        "exports", "bench", "state", "node_modules", "build", "__pycache__", ".pytest_cache", "python",
-    )
-    shutil.copytree(PROJECT_DIR, destination, ignore=ignore)
-    return destination
-
-
 def _declare(project: Path, entity: str, columns: list[dict]) -> None:
     """The one edit: append columns to an entity's declaration."""
     path = project / DECLARATION
@@ -72,7 +62,7 @@ def _declare(project: Path, entity: str, columns: list[dict]) -> None:
 @pytest.fixture(scope="module")
 def extended(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("raw_contract")
-    project = _copy_project(root / "project")
+    project = copy_project(root / "project")
     _declare(project, "raw_orders", NEW_COLUMNS)
     raw = root / "raw"
     raw.mkdir()
@@ -155,7 +145,7 @@ def test_source_freshness_reads_the_latest_parseable_timestamp(extended: dict[st
 def test_a_wrong_declaration_stops_the_build_with_its_name(extended: dict[str, object]) -> None:
     root, project, raw = extended["root"], extended["project"], extended["raw"]
     assert isinstance(root, Path) and isinstance(project, Path) and isinstance(raw, Path)
-    wrong = _copy_project(root / "wrong")
+    wrong = copy_project(root / "wrong")
     _declare(wrong, "raw_orders", [{"name": "gift_wrap_fee", "config": {"meta": {"type": "decimal"}}}])
     run = run_dbt(
         ["compile", "--select", "base_orders_rows"],

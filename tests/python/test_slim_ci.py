@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_DIR, dbt_executable
+from conftest import copy_project, dbt_executable
 
 SEGMENT = "seg_fence_sitters"
 SEGMENT_FILE = Path("models/marts/engagement_personas/seg_fence_sitters.sql")
@@ -70,12 +69,7 @@ def _chosen_build(output: str) -> str:
 def project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("slim_ci")
     copy = root / "project"
-    ignore = shutil.ignore_patterns(
-        ".git", ".venv", "target", "logs", "dbt_packages", "*.duckdb", "*.duckdb.wal", "*.duckdb.tmp",
-        "published", "exports", "bench", "state", "node_modules", "build", "__pycache__", ".pytest_cache",
-        "python", "docs",
-    )
-    shutil.copytree(PROJECT_DIR, copy, ignore=ignore)
+    copy_project(copy, "docs")
     stand_in = root / "dbt_stand_in.py"
     stand_in.write_text(STAND_IN.format(dbt=dbt_executable()))
     state = root / "state"
