@@ -67,6 +67,39 @@ def test_gradient_matches_finite_differences() -> None:
         np.testing.assert_allclose(gradient[i], numeric, rtol=1e-5, atol=1e-9)
 
 
+def test_gamma_gamma_gradient_matches_finite_differences() -> None:
+    x = np.array([1.0, 1.0, 3.0, 9.0])
+    m = np.array([12.5, 80.0, 40.0, 210.0])
+    params = np.array([4.0, 3.5, 55.0])
+    _, gradient = clv.gamma_gamma_log_likelihood(params, x, m)
+    for i in range(3):
+        step = np.zeros(3)
+        step[i] = 1e-6 * params[i]
+        numeric = (clv.gamma_gamma_log_likelihood(params + step, x, m)[0]
+                   - clv.gamma_gamma_log_likelihood(params - step, x, m)[0]) / (2 * step[i])
+        np.testing.assert_allclose(gradient[i], numeric, rtol=1e-5, atol=1e-9)
+
+
+def test_likelihoods_per_distinct_value_equal_each_tuple_alone(simulated: dict[str, np.ndarray]) -> None:
+    """The likelihoods evaluate the terms of x, t_x and T once per distinct value and gather
+    them: on 2,000 customers (many sharing x, t_x or T), each tuple's value and gradient must be
+    what the tuple gives alone, where every value is distinct."""
+    x, t_x, T, m = (simulated[k][:2000] for k in ("x", "t_x", "T", "m"))
+    params = np.array([0.7, 35.0, 0.9, 3.1])
+    assert len(np.unique(x)) < 50 and len(np.unique(T)) < 1000
+    together = clv.bg_nbd_log_likelihood(params, x, t_x, T)
+    alone = [clv.bg_nbd_log_likelihood(params, x[i : i + 1], t_x[i : i + 1], T[i : i + 1]) for i in range(len(x))]
+    np.testing.assert_allclose(together[0], np.concatenate([ll for ll, _ in alone]), rtol=1e-13)
+    np.testing.assert_allclose(together[1], np.hstack([g for _, g in alone]), rtol=1e-12, atol=1e-15)
+    repeat = (x > 0) & (m > 0)
+    x, m = x[repeat], m[repeat]
+    params = np.array([4.0, 3.5, 55.0])
+    together = clv.gamma_gamma_log_likelihood(params, x, m)
+    alone = [clv.gamma_gamma_log_likelihood(params, x[i : i + 1], m[i : i + 1]) for i in range(len(x))]
+    np.testing.assert_allclose(together[0], np.concatenate([ll for ll, _ in alone]), rtol=1e-13)
+    np.testing.assert_allclose(together[1], np.hstack([g for _, g in alone]), rtol=1e-12, atol=1e-15)
+
+
 def _expected_purchases_paper(params: dict[str, float], t: float, x, t_x, T) -> np.ndarray:
     """Fader, Hardie & Lee (2005), eq. (10), as printed (no Euler transformation)."""
     r, alpha, a, b = (params[k] for k in clv.BG_NBD_PARAMETERS)
