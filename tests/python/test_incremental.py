@@ -16,6 +16,7 @@ a warehouse that the next run brings to exactly the full refresh's rows.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -197,3 +198,20 @@ def test_incremental_run_reaggregates_only_the_changed_profile_days(builds: dict
         ).fetchone()
     assert rewritten > 0
     assert rewritten < total * 0.2, f"int_email_activity_daily: rewrote {rewritten} of {total} rows"
+
+
+def _statements_of_last_invocation(run: DbtRun, statement: str) -> list[str]:
+    """The nodes on whose connection the last dbt invocation logged in run.workdir ran
+    `statement` (dbt.log holds every invocation in that folder, each from a "Running with dbt" line)."""
+    log = (run.workdir / "logs" / "dbt.log").read_text()
+    last = log[log.rindex("Running with dbt="):]
+    return re.findall(rf"On model\.personas\.(\w+): [^\n]*\n\s*{re.escape(statement)}\s*\n", last)
+
+
+def test_daily_run_checkpoints_after_each_delete_insert_model(builds: dict[str, object]) -> None:
+    """The daily run checkpoints after each model whose delete would otherwise hold DuckDB
+    memory until the run ends (macros/utils/checkpoint_after_incremental.sql); the full
+    builds, which delete nothing, never do."""
+    checkpointed = _statements_of_last_invocation(builds["incremental"], "force checkpoint")
+    assert sorted(checkpointed) == sorted([*INCREMENTAL_MODELS, "int_email_activity_daily"])
+    assert _statements_of_last_invocation(builds["full"], "force checkpoint") == []
