@@ -1,11 +1,11 @@
--- Per segment, its members' email messages of the last performance_days days (a message is
--- a (profile, campaign) pair; a delivered event in the window puts it in), against Klaviyo's
+-- Per segment, its members' email messages of the last performance_days days, against Klaviyo's
 -- minimums for a healthy audience: open rate >= 10 %, unsubscribe rate < 3 %, spam rate
 -- < 0.08 % (vars klaviyo_min_open_rate, klaviyo_max_unsubscribe_rate, klaviyo_max_spam_rate).
--- Rates are shares of delivered messages, exact to 4 decimals; the flags compare exact
--- integers (each var is read as an exact fraction). A delivered message converts when its
--- profile makes a purchase at or after the delivery and at most attribution_days days (UTC
--- days) later; a purchase counts once per segment however many messages preceded it.
+-- The per-profile counts, conversions and attributed revenue come from
+-- int_profile_email_performance (what a message is, what converts it); here they are summed
+-- over each segment's members: a purchase belongs to one profile, so it counts once per
+-- segment. Rates are shares of delivered messages, exact to 4 decimals; the flags compare
+-- exact integers (each var is read as an exact fraction).
 
 {# Klaviyo's minimums as exact integer comparisons: count / delivered against the var's fraction. #}
 {%- set open_min = personas.share_as_fraction('open rate', var('klaviyo_min_open_rate'), 'klaviyo_min_open_rate') -%}
@@ -27,124 +27,28 @@ segment_summary as (
     select * from {{ ref('segment_summary') }}
 ),
 
-int_email_events_scoped as (
-    select * from {{ ref('int_email_events_scoped') }}
-),
-
-int_purchases as (
-    select * from {{ ref('int_purchases') }}
-),
-
-window_events as (
-    select
-        profile_id,
-        -- A message is a (profile, campaign) pair; events without a campaign form one message.
-        coalesce(campaign_id, '') as campaign_id,
-        event_type,
-        is_engagement,
-        occurred_on,
-        occurred_at
-    from int_email_events_scoped
-    where
-        channel = 'email'
-        and {{ personas.in_last_days('occurred_on', var('performance_days')) }}
-),
-
--- One row per message with what happened to it. What happened to a message does not depend on
--- the segments its profile is in, so messages, conversions and revenue are computed once per
--- profile and only the per-profile totals are joined to the memberships (a profile is in
--- several segments: joining events first would multiply them).
-messages as (
-    select
-        profile_id,
-        campaign_id,
-        -- A delivered or bounced message was sent, even if its sent event is missing.
-        max(case when event_type in ('sent', 'delivered', 'bounced') then 1 else 0 end) as was_sent,
-        max(case when event_type = 'delivered' then 1 else 0 end) as was_delivered,
-        max(case when event_type = 'opened' and is_engagement then 1 else 0 end) as was_opened,
-        max(case when event_type = 'clicked' then 1 else 0 end) as was_clicked,
-        max(case when event_type = 'unsubscribed' then 1 else 0 end) as was_unsubscribed,
-        max(case when event_type = 'marked_as_spam' then 1 else 0 end) as was_marked_as_spam,
-        min(case when event_type = 'delivered' then occurred_at end) as delivered_at,
-        min(case when event_type = 'delivered' then occurred_on end) as delivered_on
-    from window_events
-    group by profile_id, campaign_id
-),
-
-attributed_purchases as (
-    select
-        messages.profile_id,
-        messages.campaign_id,
-        int_purchases.order_id,
-        int_purchases.order_total_cents
-    from messages
-    inner join int_purchases
-        on
-            messages.profile_id = int_purchases.profile_id
-            and messages.delivered_at <= int_purchases.ordered_at
-            and int_purchases.ordered_on <= {{ personas.days_after('messages.delivered_on', var('attribution_days')) }}
-    where messages.was_delivered = 1
-),
-
-converted_messages as (
-    select distinct
-        profile_id,
-        campaign_id
-    from attributed_purchases
-),
-
--- An order belongs to one profile: counting it once per profile counts it once per segment.
-revenue_per_profile as (
-    select
-        profile_id,
-        sum(order_total_cents) as attributed_revenue_cents
-    from (
-        select distinct
-            profile_id,
-            order_id,
-            order_total_cents
-        from attributed_purchases
-    ) as distinct_purchases
-    group by profile_id
-),
-
-messages_per_profile as (
-    select
-        messages.profile_id,
-        sum(messages.was_sent) as messages_sent,
-        sum(messages.was_delivered) as messages_delivered,
-        sum(messages.was_delivered * messages.was_opened) as unique_opens,
-        sum(messages.was_delivered * messages.was_clicked) as unique_clicks,
-        sum(messages.was_delivered * messages.was_unsubscribed) as unsubscribes,
-        sum(messages.was_delivered * messages.was_marked_as_spam) as spam_complaints,
-        sum(case when converted_messages.profile_id is not null then 1 else 0 end)
-            as converted_messages,
-        max(messages.was_delivered) as is_recipient
-    from messages
-    left join converted_messages
-        on
-            messages.profile_id = converted_messages.profile_id
-            and messages.campaign_id = converted_messages.campaign_id
-    group by messages.profile_id
+int_profile_email_performance as (
+    select * from {{ ref('int_profile_email_performance') }}
 ),
 
 message_totals as (
     select
         segment_memberships.segment_name,
-        cast(sum(messages_per_profile.messages_sent) as {{ dbt.type_bigint() }}) as messages_sent,
-        cast(sum(messages_per_profile.messages_delivered) as {{ dbt.type_bigint() }}) as messages_delivered,
-        cast(sum(messages_per_profile.unique_opens) as {{ dbt.type_bigint() }}) as unique_opens,
-        cast(sum(messages_per_profile.unique_clicks) as {{ dbt.type_bigint() }}) as unique_clicks,
-        cast(sum(messages_per_profile.unsubscribes) as {{ dbt.type_bigint() }}) as unsubscribes,
-        cast(sum(messages_per_profile.spam_complaints) as {{ dbt.type_bigint() }}) as spam_complaints,
-        cast(sum(messages_per_profile.converted_messages) as {{ dbt.type_bigint() }}) as converted_messages,
-        cast(sum(messages_per_profile.is_recipient) as {{ dbt.type_bigint() }}) as recipients,
-        cast(sum(revenue_per_profile.attributed_revenue_cents) as {{ dbt.type_bigint() }}) as attributed_revenue_cents
+        cast(sum(int_profile_email_performance.messages_sent) as {{ dbt.type_bigint() }}) as messages_sent,
+        cast(sum(int_profile_email_performance.messages_delivered) as {{ dbt.type_bigint() }}) as messages_delivered,
+        cast(sum(int_profile_email_performance.unique_opens) as {{ dbt.type_bigint() }}) as unique_opens,
+        cast(sum(int_profile_email_performance.unique_clicks) as {{ dbt.type_bigint() }}) as unique_clicks,
+        cast(sum(int_profile_email_performance.unsubscribes) as {{ dbt.type_bigint() }}) as unsubscribes,
+        cast(sum(int_profile_email_performance.spam_complaints) as {{ dbt.type_bigint() }}) as spam_complaints,
+        cast(sum(int_profile_email_performance.converted_messages) as {{ dbt.type_bigint() }})
+            as converted_messages,
+        cast(sum(case when int_profile_email_performance.is_recipient then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as recipients,
+        cast(sum(int_profile_email_performance.attributed_revenue_cents) as {{ dbt.type_bigint() }})
+            as attributed_revenue_cents
     from segment_memberships
-    inner join messages_per_profile
-        on segment_memberships.profile_id = messages_per_profile.profile_id
-    left join revenue_per_profile
-        on segment_memberships.profile_id = revenue_per_profile.profile_id
+    inner join int_profile_email_performance
+        on segment_memberships.profile_id = int_profile_email_performance.profile_id
     group by segment_memberships.segment_name
 ),
 
