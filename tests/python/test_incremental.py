@@ -16,7 +16,6 @@ a warehouse that the next run brings to exactly the full refresh's rows.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -200,18 +199,35 @@ def test_incremental_run_reaggregates_only_the_changed_profile_days(builds: dict
     assert rewritten < total * 0.2, f"int_email_activity_daily: rewrote {rewritten} of {total} rows"
 
 
-def _statements_of_last_invocation(run: DbtRun, statement: str) -> list[str]:
-    """The nodes on whose connection the last dbt invocation logged in run.workdir ran
-    `statement` (dbt.log holds every invocation in that folder, each from a "Running with dbt" line)."""
-    log = (run.workdir / "logs" / "dbt.log").read_text()
-    last = log[log.rindex("Running with dbt="):]
-    return re.findall(rf"On model\.personas\.(\w+): [^\n]*\n\s*{re.escape(statement)}\s*\n", last)
-
-
-def test_daily_run_checkpoints_after_each_delete_insert_model(builds: dict[str, object]) -> None:
-    """The daily run checkpoints after each model whose delete would otherwise hold DuckDB
-    memory until the run ends (macros/utils/checkpoint_after_incremental.sql); the full
-    builds, which delete nothing, never do."""
-    checkpointed = _statements_of_last_invocation(builds["incremental"], "force checkpoint")
-    assert sorted(checkpointed) == sorted([*INCREMENTAL_MODELS, "int_email_activity_daily"])
-    assert _statements_of_last_invocation(builds["full"], "force checkpoint") == []
+def test_daily_run_writes_only_the_event_keys_that_changed(builds: dict[str, object]) -> None:
+    """The email events and site visits re-derive every key that cannot be placed in time on
+    every run, and the last loaded day again, but write only the keys whose rows changed
+    (macros/staging/rows_of_changed_keys.sql): after the daily run, the rows of the keys
+    re-derived to the same rows keep yesterday's loaded_at, and every row it wrote is of a
+    key with a row of the new day."""
+    incremental, last_day = builds["incremental"], builds["last_day"]
+    with incremental.connect() as con:
+        for model in ("base_email_events_rows", "base_site_visits_rows"):
+            unplaced, unplaced_written, written, written_old_keys = con.execute(
+                f"""
+                with latest as (select max(loaded_at) as latest_loaded_at from staging.{model}),
+                new_day_keys as (
+                    select distinct event_id from staging.{model}
+                    where cast(occurred_at_parsed as date) = ?
+                )
+                select
+                    count(*) filter (where key_first_day = 'unplaced'),
+                    count(*) filter (where key_first_day = 'unplaced' and loaded_at = latest_loaded_at),
+                    count(*) filter (where loaded_at = latest_loaded_at),
+                    count(*) filter (
+                        where loaded_at = latest_loaded_at
+                        and event_id not in (select event_id from new_day_keys)
+                    )
+                from staging.{model}, latest
+                """,
+                [last_day],
+            ).fetchone()
+            assert unplaced > 0, f"{model}: the shop has no row that cannot be placed in time"
+            assert written > 0, model
+            assert unplaced_written == 0, f"{model}: rewrote {unplaced_written} unchanged unplaced rows"
+            assert written_old_keys == 0, f"{model}: wrote {written_old_keys} rows of keys without a new-day row"

@@ -64,4 +64,4 @@ final as (
     from parsed
 )
 
-select * from final
+{{ personas.rows_of_changed_keys('final', ['event_id']) }}
