@@ -9,9 +9,11 @@
     repeat (or are null), and only their rows go through the two window functions, which
     would otherwise sort every row of a large entity by every column (scale: docs/benchmarks.md,
     "Figures moved from code comments (2026-12-06)"). The rows are read twice (the
-    repeated keys, then the rows) rather than copied (personas.not_materialized): give it the
-    trimmed text, and parse after it, so that parsing runs once per row. Call it after a CTE
-    named `relation`, followed by a comma. -#}
+    repeated keys, then the rows) rather than copied (personas.not_materialized); the exact
+    comparison reads them a third time only when some key repeats or is missing (measured:
+    docs/benchmarks.md, "2026-12-07, seventh session"). Give it the trimmed text, and parse
+    after it, so that parsing runs once per row. Call it after a CTE named `relation`,
+    followed by a comma. -#}
 {% macro versioned_rows(relation, entity, key_columns, placed_by=none) -%}
     {{ return(adapter.dispatch('versioned_rows', 'personas')(relation, entity, key_columns, placed_by)) }}
 {%- endmacro %}
@@ -19,43 +21,42 @@
 {% macro default__versioned_rows(relation, entity, key_columns, placed_by) -%}
 {%- set all_columns = personas.raw_contract(entity)['columns'] | join(', ') -%}
 {%- set keys = key_columns | join(', ') -%}
+{#- A missing key part stands as '': never a trimmed value (an empty one is null), so the rows
+    with a missing key share fingerprints only with each other, which the having clause sends
+    to the exact comparison, as a repeated key. -#}
+{%- set fingerprint_parts = [] -%}
+{%- for key in key_columns -%}
+    {%- do fingerprint_parts.append("coalesce(" ~ key ~ ", '')") -%}
+{%- endfor -%}
+{%- set relation_parts = [] -%}
+{%- for key in key_columns -%}
+    {%- do relation_parts.append("coalesce(" ~ relation ~ "." ~ key ~ ", '')") -%}
+{%- endfor -%}
+-- The fingerprints of the keys that need the exact comparison: those that occur more than
+-- once, and the missing keys.
 repeated_keys as (
     select
-        {{ personas.key_fingerprint(key_columns) }} as key_fingerprint,
-        1 as is_repeated
+        {{ personas.key_fingerprint(fingerprint_parts) }} as key_fingerprint
     from {{ relation }}
-    where
-        {%- for key in key_columns %}
-        {{ key }} is not null{{ ' and' if not loop.last }}
-        {%- endfor %}
-    group by {{ personas.key_fingerprint(key_columns) }}
-    having count(*) > 1
+    group by {{ personas.key_fingerprint(fingerprint_parts) }}
+    having
+        count(*) > 1
+        or max(case when {% for key in key_columns %}{{ key }} is null{{ ' or ' if not loop.last }}{% endfor %} then 1 else 0 end) = 1
 ),
 
-rows_with_repetition as {{ personas.not_materialized() }} (
-    select
-        {{ relation }}.*,
-        case
-            when repeated_keys.is_repeated = 1 then 1
-            {%- for key in key_columns %}
-            when {{ relation }}.{{ key }} is null then 1
-            {%- endfor %}
-            else 0
-        end as has_repeated_key
-    from {{ relation }}
-    left join repeated_keys
-        on {{ personas.key_fingerprint(key_columns, relation) }} = repeated_keys.key_fingerprint
-),
-
+-- An inner join: on clean data repeated_keys is empty, and DuckDB then stops reading the
+-- relation at its first rows (no third pass over the raw rows).
 numbered_repeats as (
     select
-        rows_with_repetition.*,
+        {{ relation }}.*,
+        1 as has_repeated_key,
         row_number() over (
             partition by {{ all_columns }}
             order by {{ keys }}
         ) as copy_number
-    from rows_with_repetition
-    where has_repeated_key = 1
+    from {{ relation }}
+    inner join repeated_keys
+        on {{ personas.key_fingerprint(relation_parts) }} = repeated_keys.key_fingerprint
 ),
 
 versioned as (
@@ -71,13 +72,16 @@ versioned as (
     from numbered_repeats
     union all
     select
-        rows_with_repetition.*,
+        {{ relation }}.*,
+        0 as has_repeated_key,
         cast(1 as {{ dbt.type_bigint() }}) as copy_number,
         cast(1 as {{ dbt.type_bigint() }}) as versions_of_key
         {%- if placed_by %},
         coalesce({{ personas.timestamp_day(placed_by) }}, 'unplaced') as key_first_day
         {%- endif %}
-    from rows_with_repetition
-    where has_repeated_key = 0
+    from {{ relation }}
+    left join repeated_keys
+        on {{ personas.key_fingerprint(relation_parts) }} = repeated_keys.key_fingerprint
+    where repeated_keys.key_fingerprint is null
 )
 {%- endmacro %}
