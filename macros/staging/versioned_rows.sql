@@ -21,24 +21,13 @@
 {% macro default__versioned_rows(relation, entity, key_columns, placed_by) -%}
 {%- set all_columns = personas.raw_contract(entity)['columns'] | join(', ') -%}
 {%- set keys = key_columns | join(', ') -%}
-{#- A missing key part stands as '': never a trimmed value (an empty one is null), so the rows
-    with a missing key share fingerprints only with each other, which the having clause sends
-    to the exact comparison, as a repeated key. -#}
-{%- set fingerprint_parts = [] -%}
-{%- for key in key_columns -%}
-    {%- do fingerprint_parts.append("coalesce(" ~ key ~ ", '')") -%}
-{%- endfor -%}
-{%- set relation_parts = [] -%}
-{%- for key in key_columns -%}
-    {%- do relation_parts.append("coalesce(" ~ relation ~ "." ~ key ~ ", '')") -%}
-{%- endfor -%}
 -- The fingerprints of the keys that need the exact comparison: those that occur more than
--- once, and the missing keys.
+-- once, and the missing keys (a missing key part is '' in its fingerprint).
 repeated_keys as (
     select
-        {{ personas.key_fingerprint(fingerprint_parts) }} as key_fingerprint
+        {{ personas.key_fingerprint(key_columns) }} as key_fingerprint
     from {{ relation }}
-    group by {{ personas.key_fingerprint(fingerprint_parts) }}
+    group by {{ personas.key_fingerprint(key_columns) }}
     having
         count(*) > 1
         or max(case when {% for key in key_columns %}{{ key }} is null{{ ' or ' if not loop.last }}{% endfor %} then 1 else 0 end) = 1
@@ -56,7 +45,7 @@ numbered_repeats as (
         ) as copy_number
     from {{ relation }}
     inner join repeated_keys
-        on {{ personas.key_fingerprint(relation_parts) }} = repeated_keys.key_fingerprint
+        on {{ personas.key_fingerprint(key_columns, relation) }} = repeated_keys.key_fingerprint
 ),
 
 versioned as (
@@ -81,7 +70,7 @@ versioned as (
         {%- endif %}
     from {{ relation }}
     left join repeated_keys
-        on {{ personas.key_fingerprint(relation_parts) }} = repeated_keys.key_fingerprint
+        on {{ personas.key_fingerprint(key_columns, relation) }} = repeated_keys.key_fingerprint
     where repeated_keys.key_fingerprint is null
 )
 {%- endmacro %}
