@@ -60,8 +60,9 @@
         {%- do personas.run_autocommit(
             "create table " ~ published ~ " as select *, cast('" ~ built_at ~ "' as timestamp) as built_at from " ~ mart
         ) -%}
-        {%- do personas.run_autocommit("copy " ~ published ~ " to '" ~ folder ~ "/parquet/" ~ mart.identifier ~ ".parquet' (format parquet)") -%}
-        {%- do row_counts.update({mart.identifier: {'rows': personas.run_autocommit("select count(*) from " ~ published).columns[0].values()[0] | int}}) -%}
+        {#- COPY returns the number of rows it wrote: the count the manifest records. -#}
+        {%- set copied = personas.run_autocommit("copy " ~ published ~ " to '" ~ folder ~ "/parquet/" ~ mart.identifier ~ ".parquet' (format parquet)") -%}
+        {%- do row_counts.update({mart.identifier: {'rows': copied.columns[0].values()[0] | int}}) -%}
     {%- endfor -%}
     {%- do personas.run_autocommit("detach personas_published") -%}
 
