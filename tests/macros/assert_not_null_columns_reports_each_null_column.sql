@@ -1,6 +1,6 @@
 -- The generic test not_null_columns (tests/generic/not_null_columns.sql) on a fixture of three
 -- rows: column a has no null, b one, c two. It must return exactly b with 1 null row and c
--- with 2, and nothing for a. One row per difference from that.
+-- with 2, and nothing for a.
 with
 
 fixture as (
@@ -24,24 +24,17 @@ expected as (
     ) as expected (column_name, null_rows)
 ),
 
+-- One row per column whose reported null count is not the expected one: missing, unexpected
+-- or wrong.
 final as (
-    select 'missing' as problem, expected.column_name, expected.null_rows
+    select
+        coalesce(expected.column_name, reported.column_name) as column_name,
+        expected.null_rows as expected_null_rows,
+        reported.null_rows as reported_null_rows
     from expected
-    left join reported
-        on
-            expected.column_name = reported.column_name
-            and expected.null_rows = reported.null_rows
-    where reported.column_name is null
-
-    union all
-
-    select 'unexpected' as problem, reported.column_name, reported.null_rows
-    from reported
-    left join expected
-        on
-            reported.column_name = expected.column_name
-            and reported.null_rows = expected.null_rows
-    where expected.column_name is null
+    full outer join reported
+        on expected.column_name = reported.column_name
+    where not coalesce(expected.null_rows = reported.null_rows, false)
 )
 
 select * from final
