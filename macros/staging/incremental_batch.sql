@@ -1,43 +1,111 @@
 {#- The raw rows an incremental run of a base_<entity>_rows model re-derives, as a CTE named
-    `batch` over the CTE `relation` (raw rows, untrimmed). A full build takes every row. An
-    incremental run takes every row of every key that has a row on or after the cutoff day
-    (the latest day already loaded minus var incremental_lookback_days), or a row whose
-    timestamp is missing or not shaped like the contract's (it cannot be placed in time):
-    all rows of those keys, old ones too, so exact duplicates and conflicting versions are
-    classified as a full build would. A well-formed timestamp sorts as text in time order,
-    so the cutoff is a text comparison and only the key and timestamp are trimmed to find
-    the batch. Keys are compared as the trimmed id, or '' for a missing one (as the table
-    stores its key column). DuckDB and PostgreSQL replace those keys (delete+insert on the
-    key column); Spark replaces whole partitions, so its batch is larger
-    (spark__incremental_batch below).
+    `batch` over the CTE `relation` (raw rows, untrimmed; its name is the entity's). A full
+    build takes every row. An incremental run takes every row of every key that has a row on
+    or after the cutoff day (the latest day already loaded minus var
+    incremental_lookback_days), or a row whose timestamp is missing or not shaped like the
+    contract's (it cannot be placed in time): all rows of those keys, old ones too, so exact
+    duplicates and conflicting versions are classified as a full build would. A well-formed
+    timestamp sorts as text in time order, so the cutoff is a text comparison. Keys are
+    compared as the trimmed id, or '' for a missing one (as the table stores its key column).
+    DuckDB and PostgreSQL replace those keys (delete+insert on the key column); Spark replaces
+    whole partitions, so its batch is larger (spark__incremental_batch below).
     Assumes raw data is appended to: a row that arrives later with a day before the cutoff
     needs a --full-refresh (docs/decisions.md). -#}
 {% macro incremental_batch(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
     {{ return(adapter.dispatch('incremental_batch', 'personas')(relation, key_column, timestamp_column, parsed_timestamp_column)) }}
 {%- endmacro %}
 
-{#- DuckDB and PostgreSQL: the changed keys, then every raw row of them (old rows too), read
-    from the raw input again. (Taking the old rows from this table instead, which holds them
-    as trimmed text, was faster alone but slower in a real run, where two models scan their
-    tables at once. Measured: docs/benchmarks.md, "What changed, run by run (1M profiles)".) -#}
+{#- DuckDB and PostgreSQL: one read of the raw input. The new rows come from it; the old rows
+    of their keys come from this table, which holds every row a previous run read, as its
+    trimmed text (personas.stored_as_raw_columns). Under the append-only assumption above, a
+    key's raw rows that are not new are exactly its stored rows that are not new, "new"
+    judged on the same trimmed timestamp text on both sides (personas.incremental_new_row).
+    Reading the old rows from the raw input instead took a second full read of it, which cost
+    more than this table's key column (docs/benchmarks.md, "2026-12-07, ninth session").
+    Also defines `stored_rows_of_batch_keys`, this table's rows of the batch's keys, which
+    personas.rows_of_changed_keys compares the re-derived rows with. -#}
 {% macro default__incremental_batch(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
-{%- set key_text = personas.raw_merge_key(relation, key_column) -%}
 {%- if is_incremental() %}
-{{ personas.incremental_changed_keys(relation, key_column, timestamp_column, parsed_timestamp_column) }},
-
--- Materialized (a hint where the engine has one): the batch is small, and the trimming,
--- duplicate and parsing steps after it read it three times.
-batch as {{ personas.materialized() }} (
+{%- set cutoff_day = personas.incremental_cutoff_day(parsed_timestamp_column) %}
+-- The raw rows that may be new: a plain filter on the untrimmed text, which DuckDB evaluates
+-- in its one read of the raw input, and which takes a few rows more, never fewer.
+candidate_rows as {{ personas.materialized() }} (
     select {{ relation }}.*
     from {{ relation }}
-    inner join changed_keys
-        on {{ key_text }} = changed_keys.merge_key
+    where {{ personas.incremental_recent_row(relation ~ '.' ~ timestamp_column, cutoff_day) }}
+),
+
+-- The new rows, exactly: judged on the trimmed timestamp text, as the stored rows are below.
+new_rows as (
+    select candidate_rows.*
+    from candidate_rows
+    where {{ personas.incremental_new_row(personas.trimmed_text('candidate_rows.' ~ timestamp_column), cutoff_day) }}
+),
+
+changed_keys as (
+    select distinct {{ personas.raw_merge_key('new_rows', key_column) }} as merge_key
+    from new_rows
+),
+
+-- Every row this table holds for those keys: the old rows of the batch come from here, and
+-- rows_of_changed_keys compares the re-derived rows with them.
+stored_rows_of_batch_keys as {{ personas.materialized() }} (
+    select this_table.*
+    from {{ this }} as this_table
+    where this_table.{{ key_column }} in (select changed_keys.merge_key from changed_keys)
+),
+
+batch as (
+    select new_rows.*
+    from new_rows
+    union all
+    select {{ personas.stored_as_raw_columns(relation, 'stored', key_column, timestamp_column, parsed_timestamp_column) }}
+    from stored_rows_of_batch_keys as stored
+    where not {{ personas.incremental_new_row(
+        personas.restored_timestamp_text('stored.' ~ timestamp_column ~ '_text', 'stored.' ~ parsed_timestamp_column),
+        cutoff_day
+    ) }}
 )
 {%- else %}
 batch as (
     select * from {{ relation }}
 )
 {%- endif %}
+{%- endmacro %}
+
+{#- The contract columns of `entity` from a row of its base_<entity>_rows table (alias
+    `relation_alias`), as the trimmed text they were read from, in contract order: the key
+    back to null where stored as '', the timestamp text restored from its parsed value
+    (personas.restored_timestamp_text). Trimming them again gives them back unchanged. -#}
+{% macro stored_as_raw_columns(entity, relation_alias, key_column, timestamp_column, parsed_timestamp_column) -%}
+{{ personas.contract_columns(entity, relation_alias, overrides={
+    key_column: "nullif(" ~ relation_alias ~ "." ~ key_column ~ ", '')",
+    timestamp_column: personas.restored_timestamp_text(relation_alias ~ '.' ~ timestamp_column ~ '_text', relation_alias ~ '.' ~ parsed_timestamp_column),
+}) }}
+{%- endmacro %}
+
+{#- One raw text value as the contract reads it: trimmed, and '' as null. -#}
+{% macro trimmed_text(value) -%}
+    {{ return(adapter.dispatch('trimmed_text', 'personas')(value)) }}
+{%- endmacro %}
+
+{% macro default__trimmed_text(value) -%}
+nullif(trim({{ value }}), '')
+{%- endmacro %}
+
+{% macro duckdb__trimmed_text(value) -%}
+{{ personas.duckdb_trimmed_text(value) }}
+{%- endmacro %}
+
+{#- True for a row that an incremental run re-derives by itself, from its trimmed timestamp
+    text (null when missing): on or after the cutoff day, or missing, or not shaped like the
+    contract's, so that it cannot be placed in time. Never null. -#}
+{% macro incremental_new_row(trimmed_timestamp, cutoff_day) -%}
+(
+    {{ trimmed_timestamp }} is null
+    or {{ trimmed_timestamp }} >= '{{ cutoff_day }}'
+    or {{ trimmed_timestamp }} not like '____-__-__ __:__:__%'
+)
 {%- endmacro %}
 
 {#- The key of a raw row, from its untrimmed key column: the trimmed id, or '' when it is
@@ -51,23 +119,19 @@ coalesce(nullif(trim({{ relation }}.{{ key_column }}), ''), '')
 {%- endmacro %}
 
 {#- DuckDB: trimmed only when it starts or ends with a space, as in duckdb__trimmed_columns (the
-    same value: DuckDB's trim removes spaces only). The join of an incremental batch computes
-    it for every raw row, and trimming only the few ids with a space at an end is much cheaper
-    than trim() on every id (measured: docs/benchmarks.md, "2026-12-02: a slower machine, and
-    what each change is worth alone"). -#}
+    same value: DuckDB's trim removes spaces only; cheaper than trim() on every id, measured:
+    docs/benchmarks.md, "2026-12-02: a slower machine, and what each change is worth alone"). -#}
 {% macro duckdb__raw_merge_key(relation, key_column) -%}
 coalesce({{ personas.duckdb_trimmed_text(relation ~ '.' ~ key_column) }}, '')
 {%- endmacro %}
 
-{#- True for a raw row that an incremental run re-derives by itself: its timestamp text
-    (trimmed) is on or after the cutoff day, or it is missing or not shaped like the
-    contract's, so that it cannot be placed in time. Never null. Written on the untrimmed text
-    as a plain disjunction, which DuckDB pushes into the scan of the raw file, and which takes
-    a few rows more, never fewer (a key taken for nothing is re-derived to the same rows):
-    a value with a space at an end is always taken, and the others are their own trimmed
-    text. (A case expression that trimmed such values first cost much more, and could not be
-    pushed into the scan; measured: docs/benchmarks.md, "2026-12-02: a slower machine, and what
-    each change is worth alone".) -#}
+{#- True for a raw row that an incremental run may re-derive by itself, from its untrimmed
+    timestamp text: a superset of personas.incremental_new_row, never null. Written as a plain
+    disjunction, which DuckDB evaluates in the scan of the raw file: a value with a space at an
+    end is always taken, and the others are their own trimmed text. (A case expression that
+    trimmed such values first cost much more; measured: docs/benchmarks.md, "2026-12-02: a
+    slower machine, and what each change is worth alone".) The Spark batch takes these rows
+    as they are; the others judge them again on the trimmed text. -#}
 {% macro incremental_recent_row(timestamp_column, cutoff_day) -%}
 (
     {{ timestamp_column }} is null
@@ -80,10 +144,10 @@ coalesce({{ personas.duckdb_trimmed_text(relation ~ '.' ~ key_column) }}, '')
 
 {#- The CTE `changed_keys` of an incremental run: in column merge_key, the key (as
     raw_merge_key) of every key with a raw row on or after the cutoff day, or one that cannot
-    be placed in time. Shared by every engine's incremental_batch. The cutoff is read from
-    the table before the model's query is built (personas.incremental_cutoff_day) and written
-    in as a literal: one scan of the raw input with a plain filter, where a subquery made
-    DuckDB compare every raw row in a nested-loop join. -#}
+    be placed in time, judged on the untrimmed text (Spark's incremental_batch). The cutoff
+    is read from the table before the model's query is built (personas.incremental_cutoff_day)
+    and written in as a literal: one scan of the raw input with a plain filter, where a
+    subquery made DuckDB compare every raw row in a nested-loop join. -#}
 {% macro incremental_changed_keys(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
 {%- set key_text = personas.raw_merge_key(relation, key_column) -%}
 {%- set cutoff_day = personas.incremental_cutoff_day(parsed_timestamp_column) -%}

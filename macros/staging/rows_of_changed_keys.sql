@@ -13,8 +13,11 @@
     what changed too.
     Spark: insert_overwrite rewrites whole partitions, which must hold every row of the
     partition: its batch is written whole.
-    The columns compared: personas.incremental_compared_columns (below). -#}
-{% macro rows_of_changed_keys(relation, key_columns) -%}
+    The columns compared: personas.incremental_compared_columns (below). stored_rows: a CTE
+    already holding this table's rows of the batch's keys, read instead of this table
+    (personas.incremental_batch defines one, stored_rows_of_batch_keys, on DuckDB and
+    PostgreSQL, the engines this comparison runs on). -#}
+{% macro rows_of_changed_keys(relation, key_columns, stored_rows=none) -%}
 {%- if is_incremental() and target.type != 'spark' and execute -%}
 {%- set column_list = personas.incremental_compared_columns() | join(', ') -%}
 {%- set keys = key_columns | join(', ') %},
@@ -27,8 +30,12 @@ rederived_rows as {{ personas.materialized() }} (
 -- The rows this table holds for the keys of the batch.
 stored_rows as {{ personas.materialized() }} (
     select {{ column_list }}
+    {%- if stored_rows %}
+    from {{ stored_rows }}
+    {%- else %}
     from {{ this }}
     where ({{ keys }}) in (select {{ keys }} from rederived_rows)
+    {%- endif %}
 ),
 
 -- Keys with a row the table does not hold, or holding a row the batch does not re-derive.

@@ -64,4 +64,4 @@ final as (
     from parsed
 )
 
-{{ personas.rows_of_changed_keys('final', ['event_id']) }}
+{{ personas.rows_of_changed_keys('final', ['event_id'], stored_rows='stored_rows_of_batch_keys') }}
