@@ -21,7 +21,8 @@
     key's raw rows that are not new are exactly its stored rows that are not new, "new"
     judged on the same trimmed timestamp text on both sides (personas.incremental_new_row).
     Reading the old rows from the raw input instead took a second full read of it, which cost
-    more than this table's key column (docs/benchmarks.md, "2026-12-07, ninth session").
+    more than reading this table's rows of the keys, which the comparison reads anyway
+    (docs/benchmarks.md, "2026-12-07, ninth session").
     Also defines `stored_rows_of_batch_keys`, this table's rows of the batch's keys, which
     personas.rows_of_changed_keys compares the re-derived rows with. -#}
 {% macro default__incremental_batch(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
