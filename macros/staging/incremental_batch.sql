@@ -85,19 +85,6 @@ batch as (
 }) }}
 {%- endmacro %}
 
-{#- One raw text value as the contract reads it: trimmed, and '' as null. -#}
-{% macro trimmed_text(value) -%}
-    {{ return(adapter.dispatch('trimmed_text', 'personas')(value)) }}
-{%- endmacro %}
-
-{% macro default__trimmed_text(value) -%}
-nullif(trim({{ value }}), '')
-{%- endmacro %}
-
-{% macro duckdb__trimmed_text(value) -%}
-{{ personas.duckdb_trimmed_text(value) }}
-{%- endmacro %}
-
 {#- True for a row that an incremental run re-derives by itself, from its trimmed timestamp
     text (null when missing): on or after the cutoff day, or missing, or not shaped like the
     contract's, so that it cannot be placed in time. Never null. -#}
@@ -112,32 +99,20 @@ nullif(trim({{ value }}), '')
 {#- The key of a raw row, from its untrimmed key column: the trimmed id, or '' when it is
     missing or empty (as the base_<entity>_rows models store their key column). -#}
 {% macro raw_merge_key(relation, key_column) -%}
-    {{ return(adapter.dispatch('raw_merge_key', 'personas')(relation, key_column)) }}
-{%- endmacro %}
-
-{% macro default__raw_merge_key(relation, key_column) -%}
-coalesce(nullif(trim({{ relation }}.{{ key_column }}), ''), '')
-{%- endmacro %}
-
-{#- DuckDB: trimmed only when it starts or ends with a space, as in duckdb__trimmed_columns (the
-    same value: DuckDB's trim removes spaces only; cheaper than trim() on every id, measured:
-    docs/benchmarks.md, "2026-12-02: a slower machine, and what each change is worth alone"). -#}
-{% macro duckdb__raw_merge_key(relation, key_column) -%}
-coalesce({{ personas.duckdb_trimmed_text(relation ~ '.' ~ key_column) }}, '')
+coalesce({{ personas.trimmed_text(relation ~ '.' ~ key_column) }}, '')
 {%- endmacro %}
 
 {#- True for a raw row that an incremental run may re-derive by itself, from its untrimmed
-    timestamp text: a superset of personas.incremental_new_row, never null. Written as a plain
-    disjunction, which DuckDB evaluates in the scan of the raw file: a value with a space at an
-    end is always taken, and the others are their own trimmed text. (A case expression that
+    timestamp text: personas.incremental_new_row on the untrimmed text, or a space at an end,
+    so a superset of it, never null. Written as a plain disjunction, which DuckDB evaluates in
+    the scan of the raw file: a value with a space at an end is always taken, and the others
+    are their own trimmed text. (A case expression that
     trimmed such values first cost much more; measured: docs/benchmarks.md, "2026-12-02: a
     slower machine, and what each change is worth alone".) The Spark batch takes these rows
     as they are; the others judge them again on the trimmed text. -#}
 {% macro incremental_recent_row(timestamp_column, cutoff_day) -%}
 (
-    {{ timestamp_column }} is null
-    or {{ timestamp_column }} >= '{{ cutoff_day }}'
-    or {{ timestamp_column }} not like '____-__-__ __:__:__%'
+    {{ personas.incremental_new_row(timestamp_column, cutoff_day) }}
     or left({{ timestamp_column }}, 1) = ' '
     or right({{ timestamp_column }}, 1) = ' '
 )
