@@ -28,19 +28,12 @@
 {% macro default__incremental_batch(relation, key_column, timestamp_column, parsed_timestamp_column) -%}
 {%- if is_incremental() %}
 {%- set cutoff_day = personas.incremental_cutoff_day(parsed_timestamp_column) %}
--- The raw rows that may be new: a plain filter on the untrimmed text, which DuckDB evaluates
--- in its one read of the raw input, and which takes a few rows more, never fewer.
-candidate_rows as {{ personas.materialized() }} (
+-- The new rows, read once from the raw input: judged on the trimmed timestamp text, as the
+-- stored rows are below (personas.incremental_new_raw_row).
+new_rows as {{ personas.materialized() }} (
     select {{ relation }}.*
     from {{ relation }}
-    where {{ personas.incremental_recent_row(relation ~ '.' ~ timestamp_column, cutoff_day) }}
-),
-
--- The new rows, exactly: judged on the trimmed timestamp text, as the stored rows are below.
-new_rows as (
-    select candidate_rows.*
-    from candidate_rows
-    where {{ personas.incremental_new_row(personas.trimmed_text('candidate_rows.' ~ timestamp_column), cutoff_day) }}
+    where {{ personas.incremental_new_raw_row(relation ~ '.' ~ timestamp_column, cutoff_day) }}
 ),
 
 changed_keys as (
@@ -102,25 +95,26 @@ batch as (
 coalesce({{ personas.trimmed_text(relation ~ '.' ~ key_column) }}, '')
 {%- endmacro %}
 
-{#- True for a raw row that an incremental run may re-derive by itself, from its untrimmed
-    timestamp text: personas.incremental_new_row on the untrimmed text, or a space at an end,
-    so a superset of it, never null. Written as a plain disjunction, which DuckDB evaluates in
-    the scan of the raw file: a value with a space at an end is always taken, and the others
-    are their own trimmed text. (A case expression that
-    trimmed such values first cost much more; measured: docs/benchmarks.md, "2026-12-02: a
-    slower machine, and what each change is worth alone".) The Spark batch takes these rows
-    as they are; the others judge them again on the trimmed text. -#}
-{% macro incremental_recent_row(timestamp_column, cutoff_day) -%}
+{#- personas.incremental_new_row for a raw row, from its untrimmed timestamp text: the same
+    verdict as on the trimmed text, never null. A value with a space at an end is trimmed
+    first (personas.trimmed_text); the others, nearly all, are their own trimmed text and are
+    judged as they are, so DuckDB evaluates a plain comparison in its scan of the raw input and
+    trims only the few values that need it. (The rule on trimmed_text of every value, which
+    DuckDB also moves into the scan, cost that scan twice as much; measured: docs/benchmarks.md,
+    "2026-12-07, tenth session".) -#}
+{% macro incremental_new_raw_row(timestamp_column, cutoff_day) -%}
 (
-    {{ personas.incremental_new_row(timestamp_column, cutoff_day) }}
-    or left({{ timestamp_column }}, 1) = ' '
-    or right({{ timestamp_column }}, 1) = ' '
+    case
+        when {{ timestamp_column }} like ' %' or {{ timestamp_column }} like '% '
+            then {{ personas.incremental_new_row(personas.trimmed_text(timestamp_column), cutoff_day) }}
+        else {{ personas.incremental_new_row(timestamp_column, cutoff_day) }}
+    end
 )
 {%- endmacro %}
 
 {#- The CTE `changed_keys` of an incremental run: in column merge_key, the key (as
     raw_merge_key) of every key with a raw row on or after the cutoff day, or one that cannot
-    be placed in time, judged on the untrimmed text (Spark's incremental_batch). The cutoff
+    be placed in time, judged on its trimmed text (Spark's incremental_batch). The cutoff
     is read from the table before the model's query is built (personas.incremental_cutoff_day)
     and written in as a literal: one scan of the raw input with a plain filter, where a
     subquery made DuckDB compare every raw row in a nested-loop join. -#}
@@ -130,7 +124,7 @@ coalesce({{ personas.trimmed_text(relation ~ '.' ~ key_column) }}, '')
 changed_keys as (
     select distinct {{ key_text }} as merge_key
     from {{ relation }}
-    where {{ personas.incremental_recent_row(relation ~ '.' ~ timestamp_column, cutoff_day) }}
+    where {{ personas.incremental_new_raw_row(relation ~ '.' ~ timestamp_column, cutoff_day) }}
 )
 {%- endmacro %}
 
