@@ -105,7 +105,7 @@ coalesce({{ personas.trimmed_text(relation ~ '.' ~ key_column) }}, '')
 {% macro incremental_new_raw_row(timestamp_column, cutoff_day) -%}
 (
     case
-        when {{ timestamp_column }} like ' %' or {{ timestamp_column }} like '% '
+        when {{ personas.has_space_at_an_end(timestamp_column) }}
             then {{ personas.incremental_new_row(personas.trimmed_text(timestamp_column), cutoff_day) }}
         else {{ personas.incremental_new_row(timestamp_column, cutoff_day) }}
     end

@@ -22,7 +22,16 @@ nullif(trim({{ value }}), '')
     run by run (1M profiles)"). -#}
 {% macro duckdb__trimmed_text(value) -%}
 nullif(
-        case when starts_with({{ value }}, ' ') or ends_with({{ value }}, ' ') then trim({{ value }}) else {{ value }} end,
+        case when {{ personas.has_space_at_an_end(value) }} then trim({{ value }}) else {{ value }} end,
         ''
     )
+{%- endmacro %}
+
+{#- True when a raw text value starts or ends with a space: exactly the values that trimming
+    changes (trim removes spaces only, on every engine). The one place that test is written:
+    duckdb__trimmed_text and personas.incremental_new_raw_row call it. LIKE is portable and
+    as cheap in DuckDB as starts_with/ends_with (docs/benchmarks.md, "2026-12-07, tenth
+    session"). -#}
+{% macro has_space_at_an_end(value) -%}
+({{ value }} like ' %' or {{ value }} like '% ')
 {%- endmacro %}
