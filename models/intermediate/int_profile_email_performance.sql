@@ -31,7 +31,11 @@ window_events as (
     from int_email_events_scoped
     where
         channel = 'email'
-        and {{ personas.in_last_days('occurred_on', var('performance_days')) }}
+        -- The last performance_days days: int_email_events_scoped holds days on or before D
+        -- only, so the window needs its lower bound alone. A second `day <= D` here made
+        -- DuckDB join the window's events to D once more, the large side buffered
+        -- (docs/benchmarks.md, "2026-12-07, eleventh session").
+        and occurred_on > {{ personas.days_before(personas.as_of_date(), var('performance_days')) }}
 ),
 
 -- One row per message with what happened to it. What happened to a message does not depend on
