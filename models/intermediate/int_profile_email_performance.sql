@@ -31,11 +31,9 @@ window_events as (
     from int_email_events_scoped
     where
         channel = 'email'
-        -- The last performance_days days: int_email_events_scoped holds days on or before D
-        -- only, so the window needs its lower bound alone. A second `day <= D` here made
-        -- DuckDB join the window's events to D once more, the large side buffered
-        -- (docs/benchmarks.md, "2026-12-07, eleventh session").
-        and occurred_on > {{ personas.days_before(personas.as_of_date(), var('performance_days')) }}
+        -- The last performance_days days; int_email_events_scoped holds days on or before D
+        -- only, so the window's lower bound is all that is left to test.
+        and {{ personas.in_last_days_start('occurred_on', var('performance_days')) }}
 ),
 
 -- One row per message with what happened to it. What happened to a message does not depend on
