@@ -2,7 +2,7 @@
 
 Used by the dbt Python model `clv_model_fit` (DuckDB; profiles.yml puts plugins/ on the
 import path), by scripts/bench_clv.py and by the tests (tests/python/test_clv_*.py). numpy
-and scipy only; no pandas.
+and scipy (with threadpoolctl, to keep BLAS on one thread); no pandas.
 
 The models (docs/predictions.md has the formulas and the references):
 - BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way"): while alive a
@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import optimize, special
+from threadpoolctl import threadpool_limits
 
 BG_NBD_PARAMETERS = ("r", "alpha", "a", "b")
 GAMMA_GAMMA_PARAMETERS = ("p", "q", "v")
@@ -174,16 +175,22 @@ def bg_nbd_log_likelihood(
     return a1 + a2 + tail, np.vstack([d_r, d_alpha, d_a, d_b])
 
 
+# The likelihoods' weighted sums (`weights @ ll`, `grad @ weights`) are BLAS calls over
+# hundreds of thousands of tuples. OpenBLAS splits them between its threads, one per core,
+# which then busy-wait for the next call, taking the cores from the models DuckDB runs beside
+# the fit (figures: docs/predictions.md, "Performance"). On one thread the sums also run in
+# one order on any machine, so the fitted digits do not depend on its number of cores.
 def _minimise(objective, start: np.ndarray) -> optimize.OptimizeResult:
     bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
-    return optimize.minimize(
-        objective,
-        start,
-        jac=True,
-        method="L-BFGS-B",
-        bounds=bounds,
-        options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10, "maxcor": 20},
-    )
+    with threadpool_limits(limits=1, user_api="blas"):
+        return optimize.minimize(
+            objective,
+            start,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10, "maxcor": 20},
+        )
 
 
 def _judge(result: optimize.OptimizeResult, names: tuple[str, ...]) -> tuple[str, str]:

@@ -10,6 +10,7 @@ import sys
 import numpy as np
 import pytest
 from scipy import special
+from threadpoolctl import threadpool_info
 
 from conftest import PROJECT_DIR
 
@@ -39,6 +40,22 @@ def test_fit_recovers_simulated_parameters(simulated: dict[str, np.ndarray]) -> 
     # the population mean spend p v / (q - 1) is much better identified than p, q, v apart
     mean = spend.parameters["p"] * spend.parameters["v"] / (spend.parameters["q"] - 1)
     assert mean == pytest.approx(5.0 * 60.0 / 3.0, rel=0.05)
+
+
+def test_the_optimizer_runs_blas_on_one_thread() -> None:
+    """OpenBLAS's threads busy-wait between the likelihood's products and take the cores from
+    DuckDB in a build (docs/predictions.md, "Performance"): the fit keeps BLAS on one thread,
+    whatever the machine's default (two threads here, one per core)."""
+    seen: list[int] = []
+
+    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
+        seen.extend(info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas")
+        return float(params @ params), 2 * params
+
+    result = clv._minimise(objective, np.array([1.0, -2.0]))
+    assert result.success
+    assert seen, "no BLAS library found"
+    assert set(seen) == {1}
 
 
 def test_weighted_triples_equal_one_row_per_customer(simulated: dict[str, np.ndarray]) -> None:
